@@ -1,0 +1,1 @@
+"""Planning engines: pure functions of values (no Django), checked against published figures."""

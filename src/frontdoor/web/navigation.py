@@ -1,0 +1,51 @@
+"""The areas of the platform, each shown only to users who may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from frontdoor.identity.policies import has_permission
+
+
+@dataclass(frozen=True)
+class Area:
+    label: str
+    url_name: str
+    permission: str | None  # None: every signed-in user
+
+
+# Later apps add their areas here, in the order staff use them.
+AREAS = [
+    Area(_("Home"), "web:home", None),
+    Area(_("Services"), "core:services", None),
+    Area(_("Calendar"), "core:calendar", None),
+    Area(_("Staff and teams"), "identity:staff", "manage_staff"),
+    Area(_("Audit"), "audit:changes", "view_audit"),
+    Area(_("Council settings"), "core:council-settings", "administer_council"),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for area in AREAS:
+        if area.permission and not has_permission(user, area.permission):
+            continue
+        try:
+            href = reverse(area.url_name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {
+                "text": area.label,
+                "href": href,
+                "active": request.path == href or (href != "/" and request.path.startswith(href)),
+            }
+        )
+    return items
