@@ -18,6 +18,20 @@ def other_council():
 
 
 @pytest.fixture
+def catalogued_council(council):
+    """`council` with the reference catalogue: 32 services in 9 families, a queue each."""
+    from frontdoor.testing.catalogue import load_reference_catalogue
+
+    return load_reference_catalogue(council)
+
+
+@pytest.fixture(autouse=True)
+def _snapshots_in_a_temporary_folder(settings, tmp_path):
+    """Each test writes KPI snapshots into its own folder (council ids repeat across workers)."""
+    settings.FRONTDOOR_SNAPSHOT_DIR = tmp_path / "snapshots"
+
+
+@pytest.fixture
 def make_user(council):
     """make_user("agent") gives a user of `council` holding that role."""
 

@@ -9,6 +9,7 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("FRONTDOOR_TASKS_IMMEDIATE", "true")
 os.environ.setdefault("FRONTDOOR_DATA_DIR", "var/test")
+os.environ.setdefault("FRONTDOOR_DEMO_CONTACT_SCALE", "0.01")
 
 from frontdoor.settings import *  # noqa: F403
 

@@ -42,6 +42,7 @@ class PlatformPermission(models.Model):
             ("handle_cases", _("Handle back-office cases")),
             ("view_performance", _("View performance figures")),
             ("publish_performance", _("Publish performance figures")),
+            ("import_contacts", _("Import contact records")),
             ("plan_staffing", _("Plan demand and staffing")),
             ("view_audit", _("View the audit and access logs")),
             ("govern_information", _("Handle information-governance requests")),

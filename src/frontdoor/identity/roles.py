@@ -29,10 +29,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     AGENT: {"use_desktop"},
     TEAM_LEADER: {"use_desktop", "lead_team", "view_performance", "plan_staffing"},
     SERVICE_OFFICER: {"handle_cases"},
-    PERFORMANCE_ANALYST: {"view_performance", "publish_performance"},
+    PERFORMANCE_ANALYST: {"view_performance", "publish_performance", "import_contacts"},
     PLANNER: {"view_performance", "plan_staffing"},
     IG_OFFICER: {"view_audit", "govern_information"},
-    ADMINISTRATOR: {"administer_council", "manage_staff", "view_audit", "view_performance"},
+    ADMINISTRATOR: {
+        "administer_council",
+        "manage_staff",
+        "view_audit",
+        "view_performance",
+        "import_contacts",
+    },
 }
 
 

@@ -13,6 +13,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 
 # The time zone given to new councils; each council then keeps its own.
 FRONTDOOR_TIME_ZONE = env_str("FRONTDOOR_TIME_ZONE", "Europe/London")
+# Parquet snapshots of contact facts for the KPI engine: shared storage when several machines
+# serve the site (the worker writes them, every web process reads them).
+# How many of its year of contacts the demo generates (1 = about 265,000).
+FRONTDOOR_DEMO_CONTACT_SCALE = float(env_str("FRONTDOOR_DEMO_CONTACT_SCALE", "1"))
+FRONTDOOR_SNAPSHOT_DIR = Path(env_str("FRONTDOOR_SNAPSHOT_DIR", str(DATA_DIR / "snapshots")))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -31,6 +36,8 @@ INSTALLED_APPS = [
     "frontdoor.identity",
     "frontdoor.audit",
     "frontdoor.web",
+    "frontdoor.contacts",
+    "frontdoor.insight",
     "frontdoor.planning",
     "frontdoor.api",
 ]

@@ -1,0 +1,154 @@
+"""Contact records: one per contact, whatever its channel or where it came from.
+
+The format is `contact-records-and-kpis.md` section 1. Desktop-logged and imported contacts are
+the same records; `source` tells them apart, and (council, source, contact_id) is the identity.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from frontdoor.core.models import CouncilOwned, Queue, Sensitivity, Service
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    WEBCHAT = "webchat", _("Webchat")
+    WEB_FORM = "web_form", _("Web form")
+    FACE_TO_FACE = "face_to_face", _("Face to face")
+    SOCIAL = "social", _("Social media")
+    LETTER = "letter", _("Letter")
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", _("Inbound")
+    OUTBOUND = "outbound", _("Outbound")
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    ABANDONED = "abandoned", _("Abandoned")
+    CALLBACK = "callback", _("Callback")
+    DEFLECTED = "deflected", _("Deflected")
+
+
+class Resolution(models.TextChoices):
+    FIRST_CONTACT = "first_contact", _("Resolved at first contact")
+    FOLLOW_UP_RESOLVED = "follow_up_resolved", _("Follow-up, resolved")
+    HANDED_OVER = "handed_over", _("Handed over")
+    UNRESOLVED = "unresolved", _("Unresolved")
+
+
+class FailureDemandType(models.TextChoices):
+    CHASING = "chasing", _("Chasing")
+    NOT_RIGHT_FIRST_TIME = "not_right_first_time", _("Not right first time")
+    COULD_NOT_COMPLETE_ONLINE = "could_not_complete_online", _("Couldn't complete online")
+    OTHER = "other", _("Other")
+
+
+class ContactImport(CouncilOwned):
+    """One run of an import: who, what file, and what became of each record."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    source = models.CharField(max_length=50)
+    mapping = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    skipped_reasons = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ContactImportRejection(models.Model):
+    """A record an import rejected: where it is in the file and why (no personal values)."""
+
+    contact_import = models.ForeignKey(
+        ContactImport, on_delete=models.CASCADE, related_name="rejections"
+    )
+    row_number = models.PositiveIntegerField()
+    column = models.CharField(max_length=100)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["row_number", "pk"]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}, {self.column}: {self.reason}"
+
+
+class Contact(CouncilOwned):
+    """One contact: a call offered to a queue, an email, a webchat, a form, a visit, a letter."""
+
+    source = models.CharField(max_length=50)
+    contact_id = models.CharField(max_length=100)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default="inbound")
+    parent_contact_id = models.CharField(max_length=100, blank=True)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="+")
+    offered_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    wait_seconds = models.FloatField(null=True, blank=True)
+    handle_seconds = models.FloatField(null=True, blank=True)
+    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
+    failure_demand = models.BooleanField(null=True, blank=True)
+    failure_demand_type = models.CharField(
+        max_length=30, choices=FailureDemandType.choices, blank=True
+    )
+    case_ref = models.CharField(max_length=100, blank=True)
+    citizen_ref = models.CharField(max_length=200, blank=True)
+    email_known = models.BooleanField(null=True, blank=True)
+    csat = models.CharField(max_length=10, blank=True)
+    wrap_code = models.CharField(max_length=100, blank=True)
+    agent_ref = models.CharField(max_length=100, blank=True)
+    sensitivity = models.CharField(
+        max_length=15, choices=Sensitivity.choices, default=Sensitivity.NORMAL
+    )
+    retracted = models.BooleanField(default=False)
+    imported_by = models.ForeignKey(
+        ContactImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Values that identify or describe a person: sealed in the change log.
+    audit_personal_fields = ("citizen_ref", "case_ref", "agent_ref")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "source", "contact_id"], name="contact_identity"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["council", "offered_at"], name="contact_offered"),
+            models.Index(fields=["council", "updated_at"], name="contact_updated"),
+            models.Index(fields=["council", "citizen_ref"], name="contact_citizen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.contact_id}"

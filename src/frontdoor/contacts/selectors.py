@@ -1,0 +1,41 @@
+"""Reads of contact records and of what importing them needs."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from frontdoor.core.models import Council, Queue, Service
+
+from .models import ContactImport
+from .records import CatalogueLookup, ServiceEntry
+
+
+def catalogue_lookup(council: Council) -> CatalogueLookup:
+    """The council's services and queues by id, with each service's current family queue."""
+    queues = {q.queue_id: q.pk for q in Queue.objects.filter(council=council)}
+    queue_of_family = {
+        q.family_id: q.pk for q in Queue.objects.filter(council=council).order_by("-pk")
+    }
+    # A family's own queue carries the family's id; prefer it over any other queue of the family.
+    for queue in Queue.objects.filter(council=council).select_related("family"):
+        if queue.queue_id == queue.family.family_id:
+            queue_of_family[queue.family_id] = queue.pk
+    today = council.local_date(timezone.now())
+    services = {}
+    for service in Service.objects.filter(council=council).prefetch_related("memberships"):
+        memberships = sorted(
+            (m for m in service.memberships.all() if m.valid_from <= today),
+            key=lambda m: m.valid_from,
+        )
+        family_id = memberships[-1].family_id if memberships else None
+        services[service.service_id] = ServiceEntry(
+            pk=service.pk,
+            default_queue_pk=queue_of_family.get(family_id, 0),
+            default_sensitivity=service.default_sensitivity,
+        )
+    return CatalogueLookup(services=services, queues=queues)
+
+
+def imports_for(council: Council, limit: int = 50) -> list[ContactImport]:
+    """The council's most recent imports, newest first."""
+    return list(ContactImport.objects.filter(council=council)[:limit])
