@@ -86,6 +86,8 @@ def _mount_app_routers() -> None:
     api.add_router("/", "frontdoor.core.calendars.api.router")
     api.add_router("/", identity_router)
     api.add_router("/", planning_router)
+    api.add_router("/", "frontdoor.contacts.api.router")
+    api.add_router("/", "frontdoor.insight.api.router")
 
 
 _mount_app_routers()

@@ -175,7 +175,15 @@ def _move_family(
         instance=service,
         changes={"family": (old_family, family.pk), "family_valid_from": (None, effective_from)},
     )
+    _facts_changed(service.council_id)
     return True
+
+
+def _facts_changed(council_id: int) -> None:
+    """Many contact facts change at once (a family, the time zone): rebuild the KPI snapshots."""
+    from frontdoor.insight.snapshots import mark_for_full_rebuild
+
+    mark_for_full_rebuild(council_id)
 
 
 COUNCIL_SETTINGS_FIELDS = ("name", "brand_colour", "time_zone", "division")
@@ -200,6 +208,8 @@ def do_update_council_settings(
     if changes:
         council.full_clean()
         council.save()
+        if "time_zone" in changes:
+            _facts_changed(council.pk)
         record_change(
             actor=actor,
             action="council.update_settings",
