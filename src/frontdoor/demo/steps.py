@@ -154,10 +154,35 @@ def _demo_user(username: str, role: str, first: str, last: str, council: Council
     return user
 
 
+def a_year_of_contacts(context: DemoContext) -> None:
+    """A year of contacts for the demo council, and its KPI snapshots"""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from frontdoor.insight.models import KpiSettings
+    from frontdoor.insight.snapshots import refresh
+
+    from .contacts import already_generated, generate_contacts
+
+    council = context.councils["demo"]
+    KpiSettings.objects.get_or_create(
+        council=council, defaults={"queue_sourced_channels": ["phone"]}
+    )
+    if already_generated(council):
+        return
+    end = council.local_date(timezone.now()) - dt.timedelta(days=1)
+    with transaction.atomic():
+        generate_contacts(
+            council, seed=context.seed, end=end, scale=settings.FRONTDOOR_DEMO_CONTACT_SCALE
+        )
+    refresh(council)
+
+
 STEPS: list[Callable[[DemoContext], None]] = [
     ensure_reference_data,
     ensure_councils,
     load_catalogue,
     opening_hours,
     teams_and_staff,
+    a_year_of_contacts,
 ]
