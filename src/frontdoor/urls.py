@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("frontdoor.core.urls")),
     path("staff/", include("frontdoor.identity.urls")),
     path("audit/", include("frontdoor.audit.urls")),
+    path("residents/", include("frontdoor.citizens.urls")),
+    path("cases/", include("frontdoor.cases.urls")),
+    path("performance/", include("frontdoor.insight.urls")),
     path("api/", api.urls),
     # Anything else under /api/ answers like the API does: JSON, never an HTML page.
     re_path(r"^api/", api_not_found),

@@ -88,6 +88,8 @@ def _mount_app_routers() -> None:
     api.add_router("/", planning_router)
     api.add_router("/", "frontdoor.contacts.api.router")
     api.add_router("/", "frontdoor.insight.api.router")
+    api.add_router("/", "frontdoor.citizens.api.router")
+    api.add_router("/", "frontdoor.cases.api.router")
 
 
 _mount_app_routers()

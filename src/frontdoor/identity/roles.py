@@ -27,17 +27,33 @@ ROLE_LABELS = {
 # What each role may do. The policy module is the only reader of this table.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     AGENT: {"use_desktop"},
-    TEAM_LEADER: {"use_desktop", "lead_team", "view_performance", "plan_staffing"},
-    SERVICE_OFFICER: {"handle_cases"},
+    TEAM_LEADER: {
+        "use_desktop",
+        "lead_team",
+        "view_performance",
+        "plan_staffing",
+        "view_vulnerability_detail",
+        "manage_safety_markers",
+        "open_restricted",
+    },
+    SERVICE_OFFICER: {"handle_cases", "open_restricted"},
     PERFORMANCE_ANALYST: {"view_performance", "publish_performance", "import_contacts"},
     PLANNER: {"view_performance", "plan_staffing"},
-    IG_OFFICER: {"view_audit", "govern_information"},
+    IG_OFFICER: {
+        "view_audit",
+        "govern_information",
+        "view_vulnerability_detail",
+        "manage_safety_markers",
+        "open_restricted",
+    },
     ADMINISTRATOR: {
         "administer_council",
         "manage_staff",
         "view_audit",
         "view_performance",
         "import_contacts",
+        "import_residents",
+        "configure_cases",
     },
 }
 

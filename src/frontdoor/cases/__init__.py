@@ -1,0 +1,1 @@
+"""Cases, handovers between services, service standards and statutory clocks."""

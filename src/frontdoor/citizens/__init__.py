@@ -1,0 +1,1 @@
+"""The CRM: parties (people and organisations), roles on contacts and cases, markers."""
