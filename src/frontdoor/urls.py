@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("frontdoor.core.urls")),
     path("staff/", include("frontdoor.identity.urls")),
     path("audit/", include("frontdoor.audit.urls")),
+    path("contacts/", include("frontdoor.contacts.urls")),
     path("residents/", include("frontdoor.citizens.urls")),
     path("cases/", include("frontdoor.cases.urls")),
     path("performance/", include("frontdoor.insight.urls")),

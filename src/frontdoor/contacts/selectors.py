@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils import timezone
 
 from frontdoor.core.models import Council, Queue, Service
 
-from .models import ContactImport
+from .models import ContactImport, ContactImportRejection
 from .records import CatalogueLookup, ServiceEntry
 
 
@@ -39,3 +41,18 @@ def catalogue_lookup(council: Council) -> CatalogueLookup:
 def imports_for(council: Council, limit: int = 50) -> list[ContactImport]:
     """The council's most recent imports, newest first."""
     return list(ContactImport.objects.filter(council=council)[:limit])
+
+
+def import_of(council: Council, pk: int) -> ContactImport | None:
+    """One of the council's imports (None when it has no such import)."""
+    return ContactImport.objects.filter(council=council, pk=pk).select_related("started_by").first()
+
+
+def rejections_of(
+    contact_import: ContactImport, limit: int | None = None
+) -> Iterable[ContactImportRejection]:
+    """An import's rejected records in file order (all of them, streamed, without a limit)."""
+    rejections = contact_import.rejections.order_by("row_number", "pk")
+    if limit is not None:
+        return list(rejections[:limit])
+    return rejections.iterator(chunk_size=2000)
