@@ -23,6 +23,8 @@ AREAS = [
     Area(_("Home"), "web:home", None),
     Area(_("Services"), "core:services", None),
     Area(_("Calendar"), "core:calendar", None),
+    Area(_("Performance"), "insight:dashboard", "view_performance"),
+    Area(_("Published tables"), "publishing:tables", "view_performance"),
     Area(_("Contact imports"), "contacts:imports", "import_contacts"),
     Area(_("Staff and teams"), "identity:staff", "manage_staff"),
     Area(_("Audit"), "audit:changes", "view_audit"),
