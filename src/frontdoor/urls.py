@@ -13,6 +13,7 @@ urlpatterns = [
     path("contacts/", include("frontdoor.contacts.urls")),
     path("residents/", include("frontdoor.citizens.urls")),
     path("cases/", include("frontdoor.cases.urls")),
+    path("live/", include("frontdoor.omnichannel.urls")),
     path("performance/published/", include("frontdoor.insight.publishing_urls")),
     path("performance/", include("frontdoor.insight.urls")),
     path("api/", api.urls),

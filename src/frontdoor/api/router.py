@@ -90,6 +90,7 @@ def _mount_app_routers() -> None:
     api.add_router("/", "frontdoor.insight.api.router")
     api.add_router("/", "frontdoor.citizens.api.router")
     api.add_router("/", "frontdoor.cases.api.router")
+    api.add_router("/", "frontdoor.omnichannel.api.router")
 
 
 _mount_app_routers()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "frontdoor.citizens",
     "frontdoor.contacts",
     "frontdoor.cases",
+    "frontdoor.omnichannel",
     "frontdoor.insight",
     "frontdoor.planning",
     "frontdoor.api",

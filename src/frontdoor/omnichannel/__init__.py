@@ -1,0 +1,1 @@
+"""Omnichannel intake: live queues, queue events, routing, callbacks and the wallboard."""
