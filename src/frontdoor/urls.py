@@ -14,6 +14,7 @@ urlpatterns = [
     path("residents/", include("frontdoor.citizens.urls")),
     path("cases/", include("frontdoor.cases.urls")),
     path("live/", include("frontdoor.omnichannel.urls")),
+    path("planning/", include("frontdoor.planning.urls")),
     path("performance/published/", include("frontdoor.insight.publishing_urls")),
     path("performance/", include("frontdoor.insight.urls")),
     path("api/", api.urls),
