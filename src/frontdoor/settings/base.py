@@ -18,6 +18,11 @@ FRONTDOOR_TIME_ZONE = env_str("FRONTDOOR_TIME_ZONE", "Europe/London")
 # How many of its year of contacts the demo generates (1 = about 265,000).
 FRONTDOOR_DEMO_CONTACT_SCALE = float(env_str("FRONTDOOR_DEMO_CONTACT_SCALE", "1"))
 FRONTDOOR_SNAPSHOT_DIR = Path(env_str("FRONTDOOR_SNAPSHOT_DIR", str(DATA_DIR / "snapshots")))
+# GOV.UK Notify: the key is a secret; without one, messages wait in the outbox.
+FRONTDOOR_NOTIFY_API_KEY = env_str("FRONTDOOR_NOTIFY_API_KEY")
+FRONTDOOR_NOTIFY_BASE_URL = env_str(
+    "FRONTDOOR_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -40,6 +45,7 @@ INSTALLED_APPS = [
     "frontdoor.contacts",
     "frontdoor.cases",
     "frontdoor.omnichannel",
+    "frontdoor.notify",
     "frontdoor.insight",
     "frontdoor.planning",
     "frontdoor.api",

@@ -1,0 +1,1 @@
+"""Messages to residents through GOV.UK Notify: templates, an outbox that retries, delivery."""
