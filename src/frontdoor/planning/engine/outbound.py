@@ -1,0 +1,185 @@
+"""The outbound-communications planner: the call spike a text, email or letter batch causes, and
+how to stagger the batch so the wait stays under target.
+
+* **Learning the response.** For each past campaign, the calls in each interval after the send
+  minus the calls expected without it (the baseline forecast) are its excess calls. Divided by the
+  batch size and averaged over campaigns of the same channel, this is the response curve: calls
+  per message in each interval after the send. A letter's response is spread over days, a text's
+  over the first hour, so each channel learns its own curve.
+* **Expecting a spike.** A batch of n messages sent in interval s adds n x curve[k] calls in
+  interval s + k.
+* **Staggering.** Given the baseline calls and the calls the rostered staff can take per interval
+  while meeting the wait target (from Erlang), split the batch into equal chunks sent at chosen
+  intervals so that no interval goes over that capacity; choose the fewest chunks, then the
+  earliest sends. A greedy earliest-feasible placement is exact for equal chunks checked in order,
+  and it says plainly when no staggering within the window keeps under target.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .erlang import Target, measures, offered_load
+
+Series = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PastCampaign:
+    """A batch sent before: which interval of the series it went in, and how many messages."""
+
+    send_index: int
+    size: int
+
+
+def learn_response_curve(
+    campaigns: Sequence[PastCampaign],
+    actual: Series,
+    baseline: Series,
+    horizon: int,
+) -> Series:
+    """Calls per message in each of the `horizon` intervals after a send (mean over campaigns).
+
+    Negative excess (fewer calls than the baseline) counts as zero: a campaign does not remove
+    calls, the baseline was just high.
+    """
+    if not campaigns:
+        raise ValueError("no past campaigns to learn from")
+    curves = []
+    for campaign in campaigns:
+        if campaign.size <= 0:
+            continue
+        end = min(campaign.send_index + horizon, len(actual))
+        excess = np.zeros(horizon)
+        window = slice(campaign.send_index, end)
+        excess[: end - campaign.send_index] = np.maximum(actual[window] - baseline[window], 0.0)
+        curves.append(excess / campaign.size)
+    if not curves:
+        raise ValueError("every past campaign had no messages")
+    return np.asarray(np.mean(curves, axis=0))
+
+
+def expected_calls(curve: Series, size: int, send_index: int, length: int) -> Series:
+    """The extra calls a batch of `size` sent in interval `send_index` brings, per interval."""
+    extra = np.zeros(length)
+    end = min(send_index + len(curve), length)
+    if send_index < length:
+        extra[send_index:end] = size * curve[: end - send_index]
+    return extra
+
+
+@dataclass(frozen=True)
+class Staggering:
+    """When to send each chunk, and what the intervals then look like."""
+
+    sends: tuple[tuple[int, int], ...]  # (interval, messages)
+    calls: Series  # baseline plus every chunk's response
+    worst_headroom: float  # min over intervals of capacity minus calls (negative: over)
+    feasible: bool
+
+
+def _with_sends(curve: Series, baseline: Series, sends: Sequence[tuple[int, int]]) -> Series:
+    calls = baseline.astype(float).copy()
+    for index, size in sends:
+        calls += expected_calls(curve, size, index, len(baseline))
+    return calls
+
+
+def suggest_staggering(
+    curve: Series,
+    size: int,
+    baseline: Series,
+    capacity: Series,
+    send_window: Sequence[int],
+    max_chunks: int = 12,
+) -> Staggering:
+    """The fewest equal chunks, sent at the earliest allowed intervals, that keep every interval's
+    calls within `capacity` (calls the staff can take at the wait target)."""
+    if size <= 0:
+        raise ValueError("the batch must have at least one message")
+    allowed = sorted(set(send_window))
+    if not allowed:
+        raise ValueError("no interval to send in")
+    best: Staggering | None = None
+    for chunks in range(1, max_chunks + 1):
+        sizes = [size // chunks + (1 if i < size % chunks else 0) for i in range(chunks)]
+        sends: list[tuple[int, int]] = []
+        for chunk in sizes:
+            placed = False
+            for index in allowed:
+                if sends and index <= sends[-1][0]:
+                    continue
+                trial = [*sends, (index, chunk)]
+                if np.all(_with_sends(curve, baseline, trial) <= capacity + 1e-9):
+                    sends = trial
+                    placed = True
+                    break
+            if not placed:
+                break
+        calls = _with_sends(curve, baseline, sends)
+        if len(sends) == chunks:
+            return Staggering(tuple(sends), calls, float(np.min(capacity - calls)), True)
+        if best is None:
+            # Remember the single send at the first allowed interval, to show what would happen.
+            everything = [(allowed[0], size)]
+            all_calls = _with_sends(curve, baseline, everything)
+            best = Staggering(
+                tuple(everything), all_calls, float(np.min(capacity - all_calls)), False
+            )
+    assert best is not None
+    return best
+
+
+def calls_within_target(
+    agents: int,
+    interval_seconds: float,
+    aht_seconds: float,
+    target: Target,
+    patience_seconds: float | None = None,
+) -> float:
+    """The most calls an interval can take with `agents` agents and still meet `target`.
+
+    Service level falls and ASA rises as calls are added, so the answer is found by bisection on
+    the call count (to a tenth of a call).
+    """
+    if agents <= 0:
+        return 0.0
+
+    def meets(calls: float) -> bool:
+        if calls <= 0:
+            return True
+        load = offered_load(calls, interval_seconds, aht_seconds)
+        if patience_seconds is None and load >= agents:
+            return False  # Erlang C has no steady state at or above the agents
+        result = measures(agents, load, aht_seconds, target.within_seconds, patience_seconds)
+        return target.met_by(result)
+
+    low, high = 0.0, agents * interval_seconds / aht_seconds * 2 + 1
+    while high - low > 0.1:
+        middle = (low + high) / 2
+        low, high = (middle, high) if meets(middle) else (low, middle)
+    return math.floor(low * 10) / 10
+
+
+def capacity_series(
+    agents: Sequence[int],
+    interval_seconds: float,
+    aht_seconds: float,
+    target: Target,
+    patience_seconds: float | None = None,
+) -> Series:
+    """`calls_within_target` for each interval's rostered agents (cached per agent count)."""
+    known: dict[int, float] = {}
+    values = []
+    for count in agents:
+        if count not in known:
+            known[count] = calls_within_target(
+                count, interval_seconds, aht_seconds, target, patience_seconds
+            )
+        values.append(known[count])
+    return np.array(values, dtype=float)
