@@ -1,7 +1,16 @@
 """Pages of insight: the performance dashboards, imports and publishing."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insight"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("families/<slug:family_id>/", views.family, name="family"),
+    path("services/<slug:service_id>/", views.service, name="service"),
+    path("trends/", views.trends, name="trends"),
+    path("demand/", views.demand, name="demand"),
+    path("dashboards.css", views.stylesheet, name="stylesheet"),
+]

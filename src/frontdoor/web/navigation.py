@@ -23,8 +23,10 @@ AREAS = [
     Area(_("Home"), "web:home", None),
     Area(_("Services"), "core:services", None),
     Area(_("Calendar"), "core:calendar", None),
+    Area(_("Live queues"), "omnichannel:wallboard", "view_performance"),
     Area(_("Performance"), "insight:dashboard", "view_performance"),
     Area(_("Published tables"), "publishing:tables", "view_performance"),
+    Area(_("Planning"), "planning:home", "plan_staffing"),
     Area(_("Contact imports"), "contacts:imports", "import_contacts"),
     Area(_("Staff and teams"), "identity:staff", "manage_staff"),
     Area(_("Audit"), "audit:changes", "view_audit"),
@@ -44,11 +46,15 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             href = reverse(area.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "text": area.label,
-                "href": href,
-                "active": request.path == href or (href != "/" and request.path.startswith(href)),
-            }
-        )
+        items.append({"text": area.label, "href": href, "active": False})
+    # The area whose address is the longest prefix of the page's is the current one, so
+    # /performance/published/ is "Published tables", not also "Performance".
+    matching = [
+        item
+        for item in items
+        if request.path == item["href"]
+        or (item["href"] != "/" and request.path.startswith(str(item["href"])))
+    ]
+    if matching:
+        max(matching, key=lambda item: len(str(item["href"])))["active"] = True
     return items

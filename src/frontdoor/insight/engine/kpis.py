@@ -123,11 +123,13 @@ def snapshot_files(root: Path, council_id: int, first: dt.date, last: dt.date) -
     return files
 
 
-def _connect(
+def connect_facts(
     source: FactSource, council_id: int, first: dt.date, last: dt.date
 ) -> duckdb.DuckDBPyConnection:
     """A connection with a view `facts`: the snapshot rows of the council's partitions from
-    `first`'s month to `last`'s that no fresh row replaces, and the fresh rows."""
+    `first`'s month to `last`'s that no fresh row replaces, and the fresh rows.
+
+    Public for the other engines of insight and planning that query the same facts."""
     connection = duckdb.connect(config={"preserve_insertion_order": False})
     try:
         files = snapshot_files(source.root, council_id, first, last) if source.root else []
@@ -146,6 +148,10 @@ def _connect(
         connection.close()
         raise
     return connection
+
+
+# The name the first callers used (planning's arrivals); prefer connect_facts.
+_connect = connect_facts
 
 
 def _view_sql(files: Sequence[str], *, fresh: bool) -> str:
@@ -382,7 +388,7 @@ def compute_kpis(
     """
     _check(query)
     first, last = query.date_from, query.date_to + dt.timedelta(days=LOOK_AHEAD_DAYS)
-    connection = _connect(source, council_id, first, last)
+    connection = connect_facts(source, council_id, first, last)
     try:
         parameters = _parameters(query, council_id, look_ahead=True)
         rows, names = _fetch(connection, _kpi_sql(query, exact_keys=False), parameters)
@@ -511,7 +517,7 @@ SELECT {shown + "," if shown else ""}
 FROM groups {"LEFT JOIN counts USING (" + listed + ")" if names else ", counts"}
 {"ORDER BY " + listed if names else ""}
 """  # noqa: S608
-    connection = _connect(source, council_id, query.date_from, query.date_to)
+    connection = connect_facts(source, council_id, query.date_from, query.date_to)
     try:
         rows, columns = _fetch(connection, sql, _parameters(query, council_id, look_ahead=False))
     finally:
@@ -568,7 +574,7 @@ def channel_shift(
     periods = [(date_from, date_to), (base_from, base_to)]
     counts: list[dict[tuple[str, str], int]] = []
     for start, end in periods:
-        connection = _connect(source, council_id, start, end)
+        connection = connect_facts(source, council_id, start, end)
         try:
             cursor = connection.execute(
                 """
