@@ -157,8 +157,10 @@ def _demo_user(username: str, role: str, first: str, last: str, council: Council
 def a_year_of_contacts(context: DemoContext) -> None:
     """A year of contacts for the demo council, and its KPI snapshots"""
     from django.conf import settings
+    from django.db.models import F
     from django.utils import timezone
 
+    from frontdoor.contacts.models import Contact
     from frontdoor.insight.models import KpiSettings
     from frontdoor.insight.snapshots import refresh
 
@@ -174,6 +176,12 @@ def a_year_of_contacts(context: DemoContext) -> None:
     with transaction.atomic():
         generate_contacts(
             council, seed=context.seed, end=end, scale=settings.FRONTDOOR_DEMO_CONTACT_SCALE
+        )
+        # The demo's year stands for contacts imported as they happened: stamping them with
+        # their own times keeps them out of the "changed since the snapshot" rows, which the
+        # dashboards would otherwise re-read from the database until the next refresh.
+        Contact.objects.filter(council=council, source__startswith="demo-").update(
+            created_at=F("offered_at"), updated_at=F("offered_at")
         )
     refresh(council)
 

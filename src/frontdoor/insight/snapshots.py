@@ -218,6 +218,16 @@ def fresh_facts(council: Council, *, since: dt.datetime | None, **window: Any) -
     return facts_table(FactContext.for_council(council), _rows(contacts.order_by()))
 
 
+def changed_since_margin(council: Council, state: SnapshotState) -> bool:
+    """Whether contacts changed within the safety margin before the snapshot was built (queries
+    read those again from the database until a later refresh moves past them)."""
+    if state.built_through is None:
+        return False
+    return Contact.objects.filter(
+        council=council, updated_at__gte=state.built_through - SAFETY_MARGIN
+    ).exists()
+
+
 def mark_for_full_rebuild(council_id: int) -> None:
     """Say that many facts changed at once; the next refresh rebuilds every month."""
     SnapshotState.objects.update_or_create(
