@@ -1,7 +1,11 @@
 """Pages of omnichannel intake: the live wallboard."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "omnichannel"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.wallboard, name="wallboard"),
+]
