@@ -1,7 +1,37 @@
 """Pages of planning: forecasts, staffing, the capacity gap, scenarios, simulation and rosters."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "planning"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("planning.css", views.stylesheet, name="stylesheet"),
+    path("queues/<slug:queue_id>/", views.forecast, name="forecast"),
+    path("queues/<slug:queue_id>/staffing/", views.staffing, name="staffing"),
+    path(
+        "queues/<slug:queue_id>/rostered/",
+        views.enter_rostered_staff,
+        name="enter-rostered-staff",
+    ),
+    path("queues/<slug:queue_id>/settings/", views.queue_settings, name="queue-settings"),
+    path("events/", views.events, name="events"),
+    path("events/<int:pk>/remove/", views.remove_event, name="remove-event"),
+    path("scenarios/", views.scenarios, name="scenarios"),
+    path("scenarios/<int:pk>/", views.scenario, name="scenario"),
+    path("scenarios/<int:pk>/delete/", views.delete_scenario, name="delete-scenario"),
+    path("simulation/", views.simulation, name="simulation"),
+    path("rosters/", views.rosters, name="rosters"),
+    path("rosters/setup/", views.roster_setup, name="roster-setup"),
+    path("rosters/<int:pk>/", views.roster, name="roster"),
+    path("rosters/<int:pk>/publish/", views.publish_roster, name="publish-roster"),
+    path("shift-patterns/", views.add_shift_pattern, name="add-shift-pattern"),
+    path(
+        "shift-patterns/<int:pk>/remove/",
+        views.remove_shift_pattern,
+        name="remove-shift-pattern",
+    ),
+    path("staff/<int:pk>/", views.staff_profile, name="staff-profile"),
+]

@@ -150,10 +150,6 @@ def connect_facts(
     return connection
 
 
-# The name the first callers used (planning's arrivals); prefer connect_facts.
-_connect = connect_facts
-
-
 def _view_sql(files: Sequence[str], *, fresh: bool) -> str:
     """The view `facts`: a fresh row replaces the snapshot row of the same contact, wherever it
     was, and is added when new. Column names and the quoted paths of the files we listed are the
