@@ -186,6 +186,23 @@ def a_year_of_contacts(context: DemoContext) -> None:
     refresh(council)
 
 
+def live_queues(context: DemoContext) -> None:
+    """The last three hours of calls on three queues, so the wallboard is live (once a day)"""
+    from django.utils import timezone
+
+    from frontdoor.omnichannel.models import QueueEvent
+
+    from .live import PLATFORM, play_recent_calls
+
+    council = context.councils["demo"]
+    now = timezone.now()
+    today = council.local_date(now)
+    played = QueueEvent.objects.filter(council=council, platform=PLATFORM).order_by("-pk").first()
+    if played is not None and council.local_date(played.occurred_at) == today:
+        return
+    play_recent_calls(council, seed=context.seed, now=now)
+
+
 STEPS: list[Callable[[DemoContext], None]] = [
     ensure_reference_data,
     ensure_councils,
@@ -193,4 +210,5 @@ STEPS: list[Callable[[DemoContext], None]] = [
     opening_hours,
     teams_and_staff,
     a_year_of_contacts,
+    live_queues,
 ]
