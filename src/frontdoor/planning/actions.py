@@ -1,4 +1,6 @@
-"""Every change planners make: one transaction, a permission check, an audit row each.
+"""Every change planners make: one transaction, a permission check, an audit row each:
+queue settings, events, scenarios, rostered staff, shift patterns, staff profiles, rosters,
+the avoidable-demand assumptions and outbound campaigns.
 
 Who may: `plan_staffing` (planners and team leaders), for their own council only.
 """
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdoor.audit.recorder import record_change, snapshot
-from frontdoor.core.models import Council, Queue
+from frontdoor.core.models import Council, Queue, Service
 from frontdoor.identity.models import User
 from frontdoor.identity.policies import require
 
@@ -25,6 +27,8 @@ from . import selectors
 from .engine.roster import Agent, RosterProblem, solve_roster
 from .engine.roster import ShiftPattern as EngineShift
 from .models import (
+    AvoidableDemandSettings,
+    Campaign,
     EventKind,
     PlannedEvent,
     QueuePlanningSettings,
@@ -504,3 +508,184 @@ def do_publish_roster(*, actor: Any, roster: Roster) -> Roster:
             changes={"status": (RosterStatus.PROPOSED, RosterStatus.PUBLISHED)},
         )
     return roster
+
+
+# --- avoidable demand -----------------------------------------------------------------------
+
+AVOIDABLE_FIELDS = (
+    "share_chasing",
+    "share_not_right_first_time",
+    "share_could_not_complete_online",
+    "share_other",
+    "share_type_not_recorded",
+    "online_take_up",
+    "productive_hours_per_fte_year",
+)
+
+
+def do_update_avoidable_assumptions(
+    *, actor: Any, council: Council, values: Mapping[str, Any]
+) -> AvoidableDemandSettings:
+    """Store the council's avoidable-demand assumptions (shares as fractions, FTE hours)."""
+    require(actor, PERMISSION, council)
+    with transaction.atomic():
+        stored, created = AvoidableDemandSettings.objects.select_for_update().get_or_create(
+            council=council
+        )
+        before = {} if created else snapshot(stored, AVOIDABLE_FIELDS)
+        for name in AVOIDABLE_FIELDS:
+            if name in values:
+                setattr(stored, name, values[name])
+        stored.full_clean()
+        stored.save()
+        after = snapshot(stored, AVOIDABLE_FIELDS)
+        record_change(
+            actor=actor,
+            action="planning.update_avoidable_assumptions",
+            instance=stored,
+            changes={k: (before.get(k), v) for k, v in after.items() if before.get(k) != v},
+        )
+    return stored
+
+
+def do_set_online_reasons(
+    *, actor: Any, council: Council, service: Service, wrap_codes: Iterable[str]
+) -> AvoidableDemandSettings:
+    """Mark which of a service's contact reasons (wrap codes) a resident could deal with online."""
+    require(actor, PERMISSION, council)
+    _same_council(council, service)
+    codes = sorted({code.strip() for code in wrap_codes if code and code.strip()})
+    with transaction.atomic():
+        stored, _created = AvoidableDemandSettings.objects.select_for_update().get_or_create(
+            council=council
+        )
+        reasons = dict(stored.online_reasons or {})
+        before = list(reasons.get(service.service_id, []))
+        if codes:
+            reasons[service.service_id] = codes
+        else:
+            reasons.pop(service.service_id, None)
+        stored.online_reasons = reasons
+        stored.full_clean()
+        stored.save()
+        if before != codes:
+            record_change(
+                actor=actor,
+                action="planning.set_online_reasons",
+                instance=stored,
+                changes={
+                    f"online_reasons.{service.service_id}": (", ".join(before), ", ".join(codes))
+                },
+            )
+    return stored
+
+
+# --- outbound campaigns ---------------------------------------------------------------------
+
+CAMPAIGN_FIELDS = (
+    "name",
+    "queue",
+    "channel",
+    "size",
+    "planned_send_at",
+    "sent",
+    "sent_at",
+    "notes",
+    "assumed_calls_per_thousand",
+    "assumed_minutes",
+)
+
+
+def _check_response(campaign: Campaign) -> None:
+    if (campaign.assumed_calls_per_thousand is None) != (campaign.assumed_minutes is None):
+        raise ValidationError(
+            {
+                "assumed_minutes": _(
+                    "Enter both the calls per 1,000 messages and how long, or neither"
+                )
+            }
+        )
+
+
+def do_add_campaign(*, actor: Any, council: Council, values: Mapping[str, Any]) -> Campaign:
+    """Enter an outbound campaign: planned, or sent already (to learn its response from)."""
+    require(actor, PERMISSION, council)
+    _same_council(council, values.get("queue"))
+    campaign = Campaign(council=council, created_by=actor)
+    for name in CAMPAIGN_FIELDS:
+        if name in values:
+            setattr(campaign, name, values[name])
+    if campaign.sent and campaign.sent_at is None:
+        campaign.sent_at = campaign.planned_send_at
+    if not campaign.sent:
+        campaign.sent_at = None
+    _check_response(campaign)
+    with transaction.atomic():
+        campaign.full_clean()
+        campaign.save()
+        record_change(
+            actor=actor,
+            action="planning.add_campaign",
+            instance=campaign,
+            changes={k: (None, v) for k, v in snapshot(campaign, CAMPAIGN_FIELDS).items()},
+        )
+    return campaign
+
+
+def do_mark_campaign_sent(*, actor: Any, campaign: Campaign, sent_at: dt.datetime) -> Campaign:
+    """Record that a planned campaign went, and when: from then on it teaches the response."""
+    require(actor, PERMISSION, campaign)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.sent:
+            raise ValidationError(_("That campaign is already marked as sent"))
+        campaign.sent, campaign.sent_at = True, sent_at
+        campaign.full_clean()
+        campaign.save(update_fields=["sent", "sent_at"])
+        record_change(
+            actor=actor,
+            action="planning.mark_campaign_sent",
+            instance=campaign,
+            changes={"sent": (False, True), "sent_at": (None, sent_at)},
+        )
+    return campaign
+
+
+def do_set_campaign_response(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    calls_per_thousand: float | None,
+    minutes: int | None,
+) -> Campaign:
+    """The response to assume for a campaign whose channel has no sent campaign to learn from."""
+    require(actor, PERMISSION, campaign)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        fields = ("assumed_calls_per_thousand", "assumed_minutes")
+        before = snapshot(campaign, fields)
+        campaign.assumed_calls_per_thousand = calls_per_thousand
+        campaign.assumed_minutes = minutes
+        _check_response(campaign)
+        campaign.full_clean()
+        campaign.save(update_fields=list(fields))
+        after = snapshot(campaign, fields)
+        record_change(
+            actor=actor,
+            action="planning.set_campaign_response",
+            instance=campaign,
+            changes={k: (before[k], v) for k, v in after.items() if before[k] != v},
+        )
+    return campaign
+
+
+def do_delete_campaign(*, actor: Any, campaign: Campaign) -> None:
+    require(actor, PERMISSION, campaign)
+    with transaction.atomic():
+        record_change(
+            actor=actor,
+            action="planning.delete_campaign",
+            instance=campaign,
+            changes={"name": (campaign.name, None), "size": (campaign.size, None)},
+        )
+        campaign.delete()

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdoor.core.models import Queue
 
-from .models import ChannelScope, EventKind, QueuePlanningSettings, ScenarioKind, TargetKind
+from .models import (
+    CampaignChannel,
+    ChannelScope,
+    EventKind,
+    QueuePlanningSettings,
+    ScenarioKind,
+    TargetKind,
+)
 
 MAX_SIMULATION_REPLICATIONS = 20
 
@@ -435,3 +442,235 @@ class SimulationForm(forms.Form):
                 _("Enter both when to offer a callback and the share who take it, or neither"),
             )
         return cleaned
+
+
+# --- avoidable demand -----------------------------------------------------------------------
+
+
+class AvoidablePeriodForm(forms.Form):
+    """The period of the avoidable-demand page (read from the address)."""
+
+    date_from = forms.DateField(
+        label=_("From"), widget=DateInput(), error_messages={"required": _("Enter the first day")}
+    )
+    date_to = forms.DateField(
+        label=_("To"), widget=DateInput(), error_messages={"required": _("Enter the last day")}
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The last day must be on or after the first day"))
+        if start and end and (end - start).days > 3 * 366:
+            self.add_error("date_from", _("Choose a period of at most three years"))
+        return cleaned
+
+
+AVOIDABLE_SHARE_FIELDS = (
+    "share_chasing",
+    "share_not_right_first_time",
+    "share_could_not_complete_online",
+    "share_other",
+    "share_type_not_recorded",
+    "online_take_up",
+)
+
+
+class AvoidableAssumptionsForm(forms.Form):
+    share_chasing = _percent(
+        _("Chasing: share avoidable (%)"),
+        help_text=_("Residents chasing progress: proactive updates would remove these."),
+    )
+    share_not_right_first_time = _percent(
+        _("Not right first time: share avoidable (%)"),
+        help_text=_("Contacts caused by something not done, or not done right."),
+    )
+    share_could_not_complete_online = _percent(
+        _("Could not complete online: share avoidable (%)"),
+        help_text=_("Fixing the online form would move most of these online."),
+    )
+    share_other = _percent(_("Other failure demand: share avoidable (%)"))
+    share_type_not_recorded = _percent(
+        _("Failure demand with no type recorded: share avoidable (%)")
+    )
+    online_take_up = _percent(
+        _("Take-up of the online route (%)"),
+        help_text=_(
+            "Of residents with an email address contacting about an online-capable reason, "
+            "the share who would use the online route instead."
+        ),
+    )
+    productive_hours_per_fte_year = forms.FloatField(
+        label=_("Productive hours of one full-time member of staff a year"),
+        min_value=100,
+        max_value=3000,
+        help_text=_("37 hours a week for 52 weeks less 30% shrinkage is 1,346.8."),
+        widget=forms.NumberInput(attrs={"width": 5}),
+    )
+
+    @classmethod
+    def for_settings(cls, stored: Any, data: Any = None) -> AvoidableAssumptionsForm:
+        initial: dict[str, Any] = {
+            name: _as_percent(getattr(stored, name)) for name in AVOIDABLE_SHARE_FIELDS
+        }
+        initial["productive_hours_per_fte_year"] = round(stored.productive_hours_per_fte_year, 1)
+        return cls(data, initial=initial)
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        for name in AVOIDABLE_SHARE_FIELDS:
+            data[name] = float(data[name]) / 100
+        return data
+
+
+class OnlineReasonsForm(forms.Form):
+    wrap_codes = forms.MultipleChoiceField(
+        label=_("Contact reasons a resident could deal with online"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["wrap_codes"]).choices = choices
+
+
+# --- outbound campaigns ---------------------------------------------------------------------
+
+
+def _calls_per_thousand(required: bool = False) -> forms.FloatField:
+    return forms.FloatField(
+        label=_("Calls per 1,000 messages"),
+        required=required,
+        min_value=0,
+        max_value=1000,
+        help_text=_("The calls you expect the campaign to prompt, for every 1,000 sent."),
+        widget=forms.NumberInput(attrs={"width": 4}),
+        error_messages={"required": _("Enter the calls per 1,000 messages")},
+    )
+
+
+def _response_minutes(required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("How long the calls keep coming (minutes of opening hours)"),
+        required=required,
+        min_value=15,
+        max_value=5 * 24 * 60,
+        help_text=_("Most calls come first, tailing off over this time."),
+        widget=forms.NumberInput(attrs={"width": 4}),
+        error_messages={"required": _("Enter how long the calls keep coming")},
+    )
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, error_messages={"required": _("Enter a name")}
+    )
+    queue = forms.ChoiceField(label=_("Queue residents will call"))
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=CampaignChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the channel")},
+    )
+    size = forms.IntegerField(
+        label=_("Messages to send"),
+        min_value=1,
+        max_value=10_000_000,
+        widget=forms.NumberInput(attrs={"width": 10}),
+        error_messages={"required": _("Enter how many messages")},
+    )
+    send_date = forms.DateField(
+        label=_("Send date"),
+        widget=DateInput(),
+        error_messages={"required": _("Enter the date it is sent")},
+    )
+    send_time = forms.TimeField(
+        label=_("Send time"),
+        widget=TimeInput(),
+        error_messages={"required": _("Enter the time it is sent")},
+    )
+    sent = forms.BooleanField(
+        label=_("Already sent (it will teach the response of its channel)"), required=False
+    )
+    assumed_calls_per_thousand = _calls_per_thousand()
+    assumed_minutes = _response_minutes()
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, queues: list[Queue], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queues = {q.queue_id: q for q in queues}
+        cast(forms.ChoiceField, self.fields["queue"]).choices = _queue_choices(queues)
+        for name in ("assumed_calls_per_thousand", "assumed_minutes"):
+            self.fields[name].help_text = _(
+                "Only used while no campaign of the channel has been sent to learn from."
+            )
+
+    def clean_queue(self) -> Queue:
+        value = self.cleaned_data.get("queue")
+        if value not in self.queues:
+            raise forms.ValidationError(_("Choose a queue"))
+        return self.queues[value]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        calls = cleaned.get("assumed_calls_per_thousand")
+        minutes = cleaned.get("assumed_minutes")
+        if (calls is None) != (minutes is None) and not self.errors.get("assumed_minutes"):
+            self.add_error(
+                "assumed_minutes",
+                _("Enter both the calls per 1,000 messages and how long, or neither"),
+            )
+        return cleaned
+
+    def values(self, zone: dt.tzinfo) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "queue": data["queue"],
+            "channel": data["channel"],
+            "size": data["size"],
+            "planned_send_at": dt.datetime.combine(
+                data["send_date"], data["send_time"], tzinfo=zone
+            ),
+            "sent": data["sent"],
+            "notes": data["notes"],
+            "assumed_calls_per_thousand": data["assumed_calls_per_thousand"],
+            "assumed_minutes": data["assumed_minutes"],
+        }
+
+
+class CampaignSentForm(forms.Form):
+    sent_date = forms.DateField(
+        label=_("Date sent"), widget=DateInput(), error_messages={"required": _("Enter the date")}
+    )
+    sent_time = forms.TimeField(
+        label=_("Time sent"), widget=TimeInput(), error_messages={"required": _("Enter the time")}
+    )
+
+    def sent_at(self, zone: dt.tzinfo) -> dt.datetime:
+        return dt.datetime.combine(
+            self.cleaned_data["sent_date"], self.cleaned_data["sent_time"], tzinfo=zone
+        )
+
+
+class CampaignResponseForm(forms.Form):
+    assumed_calls_per_thousand = _calls_per_thousand(required=True)
+    assumed_minutes = _response_minutes(required=True)
+
+
+class CampaignStaffForm(forms.Form):
+    """Which staff the capacity is worked out for (read from the address)."""
+
+    staff = forms.ChoiceField(
+        label=_("Capacity of"),
+        choices=[
+            ("rostered", _("The staff rostered, less shrinkage")),
+            ("requirement", _("The agents the forecast needs without the campaign")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )

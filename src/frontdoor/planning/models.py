@@ -1,11 +1,14 @@
 """What planners store: per-queue planning settings, planned events, scenarios, shift patterns,
-staff contracts and skills, rostered staff, and rosters (proposed and published).
+staff contracts and skills, rostered staff, rosters (proposed and published), the council's
+avoidable-demand assumptions, and outbound campaigns (planned and sent).
 
 Forecasts, requirements and gaps are never stored: they are computed from the contact history
 and these records whenever a page asks, so they always reflect the latest contacts.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -300,3 +303,105 @@ class RosterShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.queue} {self.date} {self.starts}-{self.ends}"
+
+
+# --- avoidable demand -----------------------------------------------------------------------
+
+
+def _no_online_reasons() -> dict[str, list[str]]:
+    return {}
+
+
+class AvoidableDemandSettings(CouncilOwned):
+    """The avoidable-demand model's assumptions, one set per council; every factor is shown
+    beside the result it produced. Defaults are `engine.avoidable`'s (see `defaults()`)."""
+
+    share_chasing = models.FloatField(
+        default=0.6, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    share_not_right_first_time = models.FloatField(
+        default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    share_could_not_complete_online = models.FloatField(
+        default=0.7, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    share_other = models.FloatField(
+        default=0.25, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    # Failure demand recorded without a type: by default treated like "other".
+    share_type_not_recorded = models.FloatField(
+        default=0.25, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    online_take_up = models.FloatField(
+        default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    productive_hours_per_fte_year = models.FloatField(
+        default=37 * 52 * 0.7, validators=[MinValueValidator(100), MaxValueValidator(3000)]
+    )
+    # {service_id: [wrap codes a resident could do online]}
+    online_reasons = models.JSONField(default=_no_online_reasons, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "avoidable demand settings"
+        constraints = [
+            models.UniqueConstraint(fields=["council"], name="one_avoidable_settings_per_council")
+        ]
+
+    def __str__(self) -> str:
+        return f"Avoidable-demand assumptions of {self.council_id}"
+
+
+# --- outbound communications ----------------------------------------------------------------
+
+
+class CampaignChannel(models.TextChoices):
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter")
+
+
+class Campaign(CouncilOwned):
+    """An outbound batch (texts, emails or letters) to residents, planned or sent. Sent ones
+    teach the response curve of their channel; planned ones are checked against capacity."""
+
+    name = models.CharField(max_length=100)
+    queue = models.ForeignKey(
+        Queue,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The queue residents will call."),
+    )
+    channel = models.CharField(max_length=10, choices=CampaignChannel.choices)
+    size = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    planned_send_at = models.DateTimeField()
+    sent = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    # The response to assume when no sent campaign of the channel can be learnt from.
+    assumed_calls_per_thousand = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1000)]
+    )
+    assumed_minutes = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(15), MaxValueValidator(5 * 24 * 60)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-planned_send_at", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent=False) | Q(sent_at__isnull=False), name="sent_campaign_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def send_time(self) -> dt.datetime:
+        """When it went (sent) or is to go (planned)."""
+        return self.sent_at if self.sent and self.sent_at else self.planned_send_at

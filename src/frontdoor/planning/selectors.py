@@ -1,5 +1,6 @@
 """Reads of planning: forecasts per queue and interval, staffing, the capacity gap, scenarios,
-the day simulation and rosters, each for one council (the request's), never across.
+the day simulation, rosters, the avoidable-demand model and outbound campaigns' call spikes,
+each for one council (the request's), never across.
 
 The route from contacts to a staffing figure, in one place so every page, the roster proposal
 and the benchmark take the same one:
@@ -20,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +31,7 @@ from django.utils import timezone
 
 from frontdoor.core.calendars.engine import OpeningHours, WorkingCalendar
 from frontdoor.core.calendars.selectors import opening_hours_of, working_calendar
-from frontdoor.core.models import Council, Queue
+from frontdoor.core.models import Council, Queue, Service
 from frontdoor.identity.models import User
 from frontdoor.insight.engine.arrivals import (
     ArrivalQuery,
@@ -38,13 +40,34 @@ from frontdoor.insight.engine.arrivals import (
     arrivals_by_interval,
     queue_handling,
 )
+from frontdoor.insight.engine.demand import (
+    DemandQuery,
+    facts_connection,
+    failure_demand_by_service,
+    no_email_contacts_by_service,
+)
+from frontdoor.insight.engine.facts import FAILURE_DEMAND_TYPES
 from frontdoor.insight.engine.kpis import FactSource
 from frontdoor.insight.selectors import fact_source, kpi_settings_of
 
+from .engine.avoidable import (
+    Assumptions,
+    ServiceDemand,
+    ServiceOpportunity,
+    avoidable_demand,
+)
 from .engine.capacity import IntervalGap, IntervalRequirement, capacity_gap, overall_gap
 from .engine.day_simulation import CallbackRule, DayPlan, DayResult, simulate_day
 from .engine.erlang import Target
 from .engine.forecast import DemandForecaster, Event, History
+from .engine.outbound import (
+    PastCampaign,
+    Staggering,
+    capacity_series,
+    expected_calls,
+    learn_response_curve,
+    suggest_staggering,
+)
 from .engine.scenarios import (
     BillRun,
     Callbacks,
@@ -61,6 +84,9 @@ from .engine.scenarios import (
 )
 from .models import (
     DEFAULT_AHT_SECONDS,
+    AvoidableDemandSettings,
+    Campaign,
+    CampaignChannel,
     ChannelScope,
     PlannedEvent,
     QueuePlanningSettings,
@@ -775,3 +801,599 @@ def roster_shifts(roster: Roster) -> QuerySet[RosterShift]:
     return roster.shifts.select_related("user", "queue").order_by(
         "date", "starts", "queue__name", "user__last_name"
     )
+
+
+# --- avoidable demand -----------------------------------------------------------------------
+
+# Failure-demand types as the contact records give them, then failure demand without a type.
+FAILURE_TYPES = (*FAILURE_DEMAND_TYPES, "type_not_recorded")
+# A year of 365.25 days: a 12-month period of 365 or 366 days is then within 0.1% of one year.
+DAYS_PER_YEAR = 365.25
+
+
+def last_twelve_months(council: Council, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The default period: the 12 months to yesterday (today's contacts are still coming)."""
+    today = today or today_of(council)
+    end = today - dt.timedelta(days=1)
+    try:
+        start = end.replace(year=end.year - 1) + dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        start = end.replace(year=end.year - 1, day=28) + dt.timedelta(days=1)
+    return start, end
+
+
+def avoidable_settings_of(council: Council) -> AvoidableDemandSettings:
+    """The council's stored assumptions, or (unsaved) the defaults."""
+    stored = AvoidableDemandSettings.objects.filter(council=council).first()
+    return stored or AvoidableDemandSettings(council=council)
+
+
+def assumptions_from(
+    stored: AvoidableDemandSettings, date_from: dt.date, date_to: dt.date
+) -> Assumptions:
+    """The engine's assumptions from the stored ones, for the period's length."""
+    return Assumptions(
+        avoidable_share={
+            "chasing": stored.share_chasing,
+            "not_right_first_time": stored.share_not_right_first_time,
+            "could_not_complete_online": stored.share_could_not_complete_online,
+            "other": stored.share_other,
+            "type_not_recorded": stored.share_type_not_recorded,
+        },
+        online_reasons={k: tuple(v) for k, v in (stored.online_reasons or {}).items()},
+        online_take_up=stored.online_take_up,
+        period_years=((date_to - date_from).days + 1) / DAYS_PER_YEAR,
+        productive_hours_per_fte_year=stored.productive_hours_per_fte_year,
+    )
+
+
+@dataclass
+class ServiceAvoidable:
+    """One service's row of the avoidable-demand page: what was measured and what the model
+    made of it."""
+
+    service_id: str
+    name: str
+    contacts: int
+    failure_by_type: dict[str, int]
+    value_by_reason: dict[str, int]  # wrap code -> contacts that were not failure demand
+    online_codes: list[str]  # the codes the council marked online-capable for the service
+    online_capable: int  # value contacts with one of those codes
+    email_share: float | None  # of contacts with an email_known value, those with an email
+    aht_seconds: float
+    aht_source: str  # "measured" or "assumed"
+    result: ServiceOpportunity
+
+    @property
+    def failure(self) -> int:
+        return sum(self.failure_by_type.values())
+
+
+@dataclass
+class AvoidableReport:
+    date_from: dt.date
+    date_to: dt.date
+    stored: AvoidableDemandSettings
+    assumptions: Assumptions
+    services: list[ServiceAvoidable]
+
+    @property
+    def totals(self) -> dict[str, Any]:
+        rows = self.services
+        contacts = sum(r.contacts for r in rows)
+        avoidable = sum(r.result.avoidable for r in rows)
+        movable = sum(r.result.movable_online for r in rows)
+        return {
+            "contacts": contacts,
+            "failure_by_type": {
+                t: sum(r.failure_by_type.get(t, 0) for r in rows) for t in FAILURE_TYPES
+            },
+            "failure": sum(r.failure for r in rows),
+            "avoidable": avoidable,
+            "online_capable": sum(r.online_capable for r in rows),
+            "movable_online": movable,
+            "hours_freed": sum(r.result.hours_freed for r in rows),
+            "fte_freed": sum(r.result.fte_freed for r in rows),
+            "share": (avoidable + movable) / contacts if contacts else None,
+        }
+
+
+# Per service: handle time of answered contacts, and the wrap codes of value demand (contacts
+# not marked as failure demand). The insight engine has no per-service wrap-code query, so this
+# one runs here over the same `facts` view and the same offered-contact rule (counted, in the
+# period, not a short abandon) as `insight.engine.demand`.
+_OFFERED = (
+    "council_id = $council AND counted "
+    "AND offered_local >= $period_start AND offered_local < $period_end "
+    "AND NOT coalesce(outcome = 'abandoned' AND wait_seconds < $short, FALSE)"
+)
+_HANDLING_SQL = f"""
+    SELECT service, avg(handle_seconds) FILTER (outcome = 'answered') AS aht
+    FROM facts WHERE {_OFFERED} GROUP BY service
+"""  # noqa: S608 (a constant; every value is a parameter)
+_VALUE_REASONS_SQL = f"""
+    SELECT service, wrap_code, count(*) AS contacts
+    FROM facts WHERE {_OFFERED} AND NOT coalesce(failure_demand, FALSE) AND wrap_code IS NOT NULL
+    GROUP BY ALL ORDER BY service, contacts DESC, wrap_code
+"""  # noqa: S608
+
+
+def avoidable_demand_report(
+    council: Council, date_from: dt.date, date_to: dt.date, *, source: FactSource | None = None
+) -> AvoidableReport:
+    """The avoidable-demand model over the council's offered contacts of the period, per service,
+    with the council's stored assumptions."""
+    short = float(kpi_settings_of(council).short_abandon_seconds)
+    query = DemandQuery(date_from, date_to, None, short)
+    source = source or fact_source(council, date_from, date_to)
+    values = {
+        "council": council.pk,
+        "period_start": dt.datetime.combine(date_from, dt.time()),
+        "period_end": dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()),
+        "short": short,
+    }
+    with facts_connection(source, council.pk, query) as connection:
+        failure_rows = failure_demand_by_service(connection, council.pk, query)
+        email_rows = {
+            r["service"]: r for r in no_email_contacts_by_service(connection, council.pk, query)
+        }
+        handling = {
+            service: aht for service, aht in connection.execute(_HANDLING_SQL, values).fetchall()
+        }
+        reasons: dict[str, dict[str, int]] = {}
+        for service, code, count in connection.execute(_VALUE_REASONS_SQL, values).fetchall():
+            reasons.setdefault(service, {})[code] = int(count)
+    stored = avoidable_settings_of(council)
+    assumptions = assumptions_from(stored, date_from, date_to)
+    names = dict(Service.objects.filter(council=council).values_list("service_id", "name"))
+    measured: dict[str, tuple[ServiceDemand, str, float | None]] = {}
+    for row in failure_rows:
+        service = row["service"]
+        email = email_rows.get(service)
+        with_value = email["with_value"] if email else 0
+        email_share = (
+            (with_value - email["without_email"]) / with_value if email and with_value else None
+        )
+        aht = handling.get(service)
+        demand = ServiceDemand(
+            service=service,
+            contacts=int(row["offered"]),
+            aht_seconds=float(aht) if aht else DEFAULT_AHT_SECONDS,
+            failure_demand={t: int(row[t]) for t in FAILURE_TYPES},
+            value_demand_by_reason=reasons.get(service, {}),
+            email_known_share=email_share or 0.0,
+        )
+        measured[service] = (demand, "measured" if aht else "assumed", email_share)
+    results = avoidable_demand([m[0] for m in measured.values()], assumptions)
+    services = []
+    for result in results:
+        demand, aht_source, email_share = measured[result.service]
+        codes = sorted(assumptions.online_reasons.get(result.service, ()))
+        services.append(
+            ServiceAvoidable(
+                service_id=result.service,
+                name=names.get(result.service, result.service),
+                contacts=demand.contacts,
+                failure_by_type=dict(demand.failure_demand),
+                value_by_reason=dict(demand.value_demand_by_reason),
+                online_codes=codes,
+                online_capable=sum(demand.value_demand_by_reason.get(c, 0) for c in codes),
+                email_share=email_share,
+                aht_seconds=demand.aht_seconds,
+                aht_source=aht_source,
+                result=result,
+            )
+        )
+    return AvoidableReport(date_from, date_to, stored, assumptions, services)
+
+
+def service_of(council: Council, service_id: str) -> Service | None:
+    return Service.objects.filter(council=council, service_id=service_id).first()
+
+
+# --- outbound campaigns ---------------------------------------------------------------------
+
+# How long a channel's response is followed after the send, in hours of the queue's opening:
+# a text prompts calls within the hour, an email over the working day, a letter over the week
+# it lands in. Time is counted in opening hours, so calls prompted after closing are taken as
+# coming when the lines open.
+RESPONSE_HOURS = {"text": 4, "email": 8, "letter": 40}
+BASELINE_WEEKS = 4  # a past campaign's day is compared with the same weekday of 4 weeks before
+SEARCH_DAYS = 21  # calendar days looked through for enough opening hours
+MAX_CHUNKS = 12
+
+
+def campaigns_of(council: Council) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(council=council).select_related("queue", "created_by")
+
+
+def campaign_of(council: Council, pk: int) -> Campaign | None:
+    return campaigns_of(council).filter(pk=pk).first()
+
+
+def local_send(council: Council, campaign: Campaign) -> dt.datetime:
+    """When the campaign went (or is to go), in the council's wall-clock time, without a zone."""
+    return campaign.send_time.astimezone(council.zone).replace(tzinfo=None)
+
+
+def open_slots(
+    hours: OpeningHours | None,
+    calendar: WorkingCalendar,
+    moment: dt.datetime,
+    interval_minutes: int,
+    after: int,
+) -> tuple[list[tuple[dt.date, int]], int | None]:
+    """The open intervals (day, interval of the day) from the start of `moment`'s day, whole
+    days, until at least `after` of them follow `moment`; and the position of the first open
+    interval at or after `moment` (None: no opening in the days looked through)."""
+    start_slot = (moment.hour * 60 + moment.minute) // interval_minutes
+    slots: list[tuple[dt.date, int]] = []
+    send: int | None = None
+    day = moment.date()
+    for _ in range(SEARCH_DAYS):
+        for i in np.flatnonzero(open_mask(hours, calendar, day, interval_minutes)):
+            if send is None and (day > moment.date() or i >= start_slot):
+                send = len(slots)
+            slots.append((day, int(i)))
+        if send is not None and len(slots) >= send + after:
+            break
+        day += dt.timedelta(days=1)
+    return slots, send
+
+
+@dataclass
+class PastResponse:
+    """A sent campaign as the learning saw it: its extra calls, or why it was left out."""
+
+    campaign: Campaign
+    send_local: dt.datetime
+    excess: float | None = None  # calls over the baseline in the response window
+    skipped: str = ""  # "recent", "closed" or "no_baseline"
+
+    @property
+    def per_thousand(self) -> float | None:
+        if self.excess is None:
+            return None
+        return self.excess / self.campaign.size * 1000
+
+
+@dataclass
+class LearntResponse:
+    """A channel's response curve (calls per message in each open interval after the send)."""
+
+    channel: str
+    interval_minutes: int
+    horizon: int  # intervals followed
+    curve: np.ndarray | None
+    past: list[PastResponse]
+
+    @property
+    def used(self) -> list[PastResponse]:
+        return [p for p in self.past if not p.skipped]
+
+    @property
+    def calls_per_thousand(self) -> float | None:
+        return None if self.curve is None else float(self.curve.sum()) * 1000
+
+    @property
+    def lasts_minutes(self) -> int | None:
+        """Opening minutes until 95% of the response has come."""
+        return response_minutes(self.curve, self.interval_minutes)
+
+
+def response_minutes(curve: np.ndarray | None, interval_minutes: int) -> int | None:
+    if curve is None or curve.sum() <= 0:
+        return None
+    share = np.cumsum(curve) / curve.sum()
+    return (int(np.searchsorted(share, 0.95 - 1e-9)) + 1) * interval_minutes
+
+
+def assumed_curve(calls_per_thousand: float, minutes: int, interval_minutes: int) -> np.ndarray:
+    """An entered response: the calls per 1,000 messages spread over `minutes` of opening, most
+    in the first interval and tailing off evenly (a triangle), as responses to a send do."""
+    count = max(1, math.ceil(minutes / interval_minutes))
+    weights = np.arange(count, 0, -1, dtype=float)
+    return np.asarray(calls_per_thousand / 1000 * weights / weights.sum())
+
+
+def learn_responses(
+    council: Council, interval_minutes: int, today: dt.date | None = None
+) -> dict[str, LearntResponse]:
+    """Each channel's response curve from the council's sent campaigns.
+
+    A campaign's excess calls are its queue's arrivals after the send less a *same-weekday
+    baseline*: the mean of the same weekday over the 4 weeks before, leaving out days the queue
+    was shut, had no calls, had another campaign or a planned event. Campaigns whose response
+    window has not ended (before today) wait; ones with no comparable day are left out."""
+    today = today or today_of(council)
+    sent = list(campaigns_of(council).filter(sent=True).order_by("sent_at"))
+    result = {
+        channel: LearntResponse(
+            channel, interval_minutes, RESPONSE_HOURS[channel] * 60 // interval_minutes, None, []
+        )
+        for channel in CampaignChannel.values
+    }
+    if not sent:
+        return result
+    sends = {c.pk: local_send(council, c) for c in sent}
+    first = min(s.date() for s in sends.values()) - dt.timedelta(weeks=BASELINE_WEEKS)
+    hours = _hours_by_queue(council, first)
+    calendar = working_calendar(council, include_closures=True)
+    windows: dict[int, tuple[list[tuple[dt.date, int]], int | None]] = {}
+    for campaign in sent:
+        horizon = result[campaign.channel].horizon
+        windows[campaign.pk] = open_slots(
+            hours.get(campaign.queue_id), calendar, sends[campaign.pk], interval_minutes, horizon
+        )
+    # Days not to use as a baseline: any campaign's window on the queue, and planned events.
+    busy: set[tuple[int, dt.date]] = set()
+    for campaign in sent:
+        slots, send = windows[campaign.pk]
+        if send is not None:
+            horizon = result[campaign.channel].horizon
+            busy |= {(campaign.queue_id, day) for day, _ in slots[send : send + horizon]}
+    events = PlannedEvent.objects.filter(council=council, date__gte=first, date__lte=today)
+    all_queues = {c.queue_id for c in sent}
+    for event in events:
+        targets = all_queues if event.queue_id is None else {event.queue_id}
+        busy |= {(q, event.date) for q in targets}
+    last = max(
+        (slots[-1][0] for slots, send in windows.values() if slots and send is not None),
+        default=today,
+    )
+    arrivals = _campaign_arrivals(council, sent, first, min(last, today), interval_minutes)
+    series: dict[str, tuple[list[float], list[float], list[PastCampaign]]] = {
+        channel: ([], [], []) for channel in CampaignChannel.values
+    }
+    for campaign in sent:
+        learnt = result[campaign.channel]
+        past = PastResponse(campaign, sends[campaign.pk])
+        learnt.past.append(past)
+        slots, send = windows[campaign.pk]
+        if send is None:
+            past.skipped = "closed"
+            continue
+        window = slots[send : send + learnt.horizon]
+        if len(window) < learnt.horizon or window[-1][0] >= today:
+            past.skipped = "recent"
+            continue
+        found = arrivals.get(campaign.queue.queue_id)
+        baselines: dict[dt.date, np.ndarray] = {}
+        unusual = {d for q, d in busy if q == campaign.queue_id}
+        for day in sorted({d for d, _ in window}):
+            base = _same_weekday_baseline(
+                found, day, hours.get(campaign.queue_id), calendar, interval_minutes, unusual
+            )
+            if base is None:
+                break
+            baselines[day] = base
+        else:
+            actual_part = [_count(found, d, i) for d, i in window]
+            base_part = [float(baselines[d][i]) for d, i in window]
+            past.excess = float(sum(actual_part) - sum(base_part))
+            actual, baseline, campaigns = series[campaign.channel]
+            campaigns.append(PastCampaign(len(actual), campaign.size))
+            actual.extend(actual_part)
+            baseline.extend(base_part)
+            continue
+        past.skipped = "no_baseline"
+    for channel, (actual, baseline, campaigns) in series.items():
+        if campaigns:
+            result[channel].curve = learn_response_curve(
+                campaigns, np.array(actual), np.array(baseline), result[channel].horizon
+            )
+    return result
+
+
+def _count(found: QueueArrivals | None, day: dt.date, slot: int) -> float:
+    if found is None or day not in found.days:
+        return 0.0
+    return float(found.days[day][slot])
+
+
+def _same_weekday_baseline(
+    found: QueueArrivals | None,
+    day: dt.date,
+    hours: OpeningHours | None,
+    calendar: WorkingCalendar,
+    interval_minutes: int,
+    unusual: AbstractSet[dt.date],
+) -> np.ndarray | None:
+    """The mean arrivals per interval of the same weekday over the weeks before `day`, on
+    normal days only (open, with calls, no campaign or event); None without one."""
+    if found is None:
+        return None
+    rows = []
+    for weeks in range(1, BASELINE_WEEKS + 1):
+        earlier = day - dt.timedelta(weeks=weeks)
+        counts = found.days.get(earlier)
+        if counts is None or counts.sum() <= 0 or earlier in unusual:
+            continue
+        if not open_mask(hours, calendar, earlier, interval_minutes).any():
+            continue
+        rows.append(counts)
+    return np.mean(rows, axis=0) if rows else None
+
+
+def _campaign_arrivals(
+    council: Council,
+    campaigns: Sequence[Campaign],
+    first: dt.date,
+    last: dt.date,
+    interval_minutes: int,
+) -> dict[str, QueueArrivals]:
+    """Arrivals of the campaigns' queues, each counted over the channels it is staffed for."""
+    if last < first:
+        return {}
+    source = fact_source(council, first, last)
+    short = float(kpi_settings_of(council).short_abandon_seconds)
+    queues = {c.queue.queue_id: c.queue for c in campaigns}
+    by_scope: dict[str, list[str]] = {}
+    for queue_id, queue in queues.items():
+        by_scope.setdefault(settings_of(queue).channels, []).append(queue_id)
+    found: dict[str, QueueArrivals] = {}
+    for scope, ids in sorted(by_scope.items()):
+        query = ArrivalQuery(
+            first, last, interval_minutes, short, tuple(ids), ChannelScope.channels_of(scope)
+        )
+        found.update(arrivals_by_interval(source, council.pk, query))
+    return found
+
+
+@dataclass
+class CampaignPlan:
+    """A planned campaign against its queue: the day's calls without it, the spike it adds,
+    the calls the staff can take at the target, and a suggested staggering."""
+
+    campaign: Campaign
+    send_local: dt.datetime
+    interval_minutes: int
+    slots: list[tuple[dt.date, int]]  # open intervals, whole days from the send's day
+    send_index: int | None
+    response: LearntResponse
+    curve_source: str  # "learnt", "assumed" or "none"
+    curve: np.ndarray | None
+    rule: StaffingRule | None = None
+    staff_source: str = "requirement"  # "rostered" or "requirement"
+    rostered_any: bool = False
+    baseline: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    agents: list[int] = field(default_factory=list)
+    capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    extra: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    window: list[int] = field(default_factory=list)  # positions a chunk may be sent in
+    staggering: Staggering | None = None
+
+    @property
+    def planned_calls(self) -> np.ndarray:
+        return self.baseline + self.extra
+
+    @property
+    def over_as_planned(self) -> int:
+        """Intervals the batch, sent at once, takes over what the staff can take at target."""
+        return int(np.sum((self.extra > 1e-9) & (self.planned_calls > self.capacity + 1e-9)))
+
+    @property
+    def over_without(self) -> int:
+        """Intervals shown that are over capacity even without the campaign."""
+        shown = slice(self.shown.start, self.shown.stop)
+        return int(np.sum(self.baseline[shown] > self.capacity[shown] + 1e-9))
+
+    @property
+    def breached(self) -> bool:
+        return self.over_as_planned > 0
+
+    @property
+    def staggered_extra(self) -> np.ndarray | None:
+        if self.staggering is None:
+            return None
+        return self.staggering.calls - self.baseline
+
+    @property
+    def shown(self) -> range:
+        """Positions to show: the send's whole day, and after it while the response lasts."""
+        if self.send_index is None or not self.slots:
+            return range(0)
+        send_day = self.slots[self.send_index][0]
+        first = next(i for i, (day, _) in enumerate(self.slots) if day == send_day)
+        last = max(i for i, (day, _) in enumerate(self.slots) if day == send_day)
+        responding = [self.extra]
+        if self.staggered_extra is not None:
+            responding.append(self.staggered_extra)
+        for extra in responding:
+            nonzero = np.flatnonzero(extra > 0.005)
+            if nonzero.size:
+                last = max(last, int(nonzero[-1]))
+        return range(first, last + 1)
+
+    def labels(self) -> list[str]:
+        """ "HH:MM" of each open interval, with the day when the response spans days."""
+        shown = self.shown
+        days = {self.slots[i][0] for i in shown}
+        out = []
+        for day, slot in self.slots:
+            minutes = slot * self.interval_minutes
+            clock = f"{minutes // 60:02d}:{minutes % 60:02d}"
+            out.append(f"{day:%a} {clock}" if len(days) > 1 else clock)
+        return out
+
+    def send_label(self, index: int) -> tuple[dt.date, str]:
+        day, slot = self.slots[index]
+        minutes = slot * self.interval_minutes
+        return day, f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def campaign_plan(
+    council: Council,
+    campaign: Campaign,
+    *,
+    staff_source: str | None = None,
+    today: dt.date | None = None,
+) -> CampaignPlan:
+    """The expected spike of a planned campaign on its queue, the capacity of the staff (the
+    rostered staff less shrinkage, or the agents the forecast needs), and the fewest equal
+    chunks, sent within the queue's opening hours on the day from the planned time, that keep
+    every interval within that capacity."""
+    interval = interval_minutes_of(council)
+    responses = learn_responses(council, interval, today)
+    response = responses[campaign.channel]
+    curve: np.ndarray | None = response.curve
+    source = "learnt" if curve is not None else "none"
+    if curve is None and campaign.assumed_calls_per_thousand is not None:
+        curve = assumed_curve(
+            campaign.assumed_calls_per_thousand, campaign.assumed_minutes or 60, interval
+        )
+        source = "assumed"
+    send = local_send(council, campaign)
+    queue = campaign.queue
+    queue.plan = settings_of(queue)  # type: ignore[attr-defined]
+    hours = _hours_by_queue(council, send.date()).get(queue.pk)
+    calendar = working_calendar(council, include_closures=True)
+    follow = (len(curve) if curve is not None else response.horizon) + 24 * 60 // interval
+    slots, send_index = open_slots(hours, calendar, send, interval, follow)
+    plan = CampaignPlan(campaign, send, interval, slots, send_index, response, source, curve)
+    if send_index is None:
+        return plan
+    # Chunks go out on the send's day, from the send on; the series then runs as far as the
+    # response to the day's last possible send can reach.
+    send_day = slots[send_index][0]
+    window = [i for i in range(send_index, len(slots)) if slots[i][0] == send_day]
+    slots = slots[: window[-1] + (len(curve) if curve is not None else 1)]
+    plan.slots, plan.window = slots, window
+    days = sorted({day for day, _ in slots})
+    baseline_by_day: dict[dt.date, np.ndarray] = {}
+    needed_by_day: dict[dt.date, list[int]] = {}
+    rostered_by_day: dict[dt.date, np.ndarray] = {}
+    for week in sorted({monday_of(day) for day in days}):
+        forecast = forecasts_for_week(council, week, queues=[queue], interval_minutes=interval)[0]
+        staffing = staffing_for(council, [forecast])[0]
+        plan.rule = staffing.rule
+        for row, day in enumerate(forecast.days):
+            baseline_by_day[day] = forecast.mean[row]
+            needed_by_day[day] = [n.agents for n in staffing.needs[row]]
+            rostered_by_day[day] = staffing.rostered[row]
+    assert plan.rule is not None
+    keep = 1 - plan.rule.shrinkage
+    rostered = [math.floor(rostered_by_day[d][i] * keep + 1e-9) for d, i in slots]
+    plan.rostered_any = any(rostered)
+    chosen = staff_source or ("rostered" if plan.rostered_any else "requirement")
+    plan.staff_source = chosen
+    plan.agents = rostered if chosen == "rostered" else [needed_by_day[d][i] for d, i in slots]
+    plan.baseline = np.array([float(baseline_by_day[d][i]) for d, i in slots])
+    plan.capacity = capacity_series(
+        plan.agents,
+        interval * 60,
+        plan.rule.aht_seconds,
+        plan.rule.target,
+        plan.rule.patience_seconds,
+    )
+    if curve is None:
+        plan.extra = np.zeros(len(slots))
+        return plan
+    plan.extra = expected_calls(curve, campaign.size, send_index, len(slots))
+    # Where the queue is over capacity even without the campaign, staggering cannot help; it is
+    # asked only to add no calls there (and to keep every other interval within capacity).
+    room = np.maximum(plan.capacity, plan.baseline)
+    plan.staggering = suggest_staggering(
+        curve, campaign.size, plan.baseline, room, plan.window, max_chunks=MAX_CHUNKS
+    )
+    return plan

@@ -1,4 +1,5 @@
-"""Pages of planning: forecasts, staffing, the capacity gap, scenarios, simulation and rosters."""
+"""Pages of planning: forecasts, staffing, the capacity gap, scenarios, simulation, rosters,
+avoidable demand and outbound campaigns."""
 
 from django.urls import path
 
@@ -34,4 +35,12 @@ urlpatterns = [
         name="remove-shift-pattern",
     ),
     path("staff/<int:pk>/", views.staff_profile, name="staff-profile"),
+    path("avoidable/", views.avoidable, name="avoidable"),
+    path("avoidable/assumptions/", views.avoidable_assumptions, name="avoidable-assumptions"),
+    path("avoidable/services/<slug:service_id>/", views.online_reasons, name="online-reasons"),
+    path("outbound/", views.outbound, name="outbound"),
+    path("outbound/<int:pk>/", views.campaign, name="campaign"),
+    path("outbound/<int:pk>/response/", views.campaign_response, name="campaign-response"),
+    path("outbound/<int:pk>/sent/", views.campaign_sent, name="campaign-sent"),
+    path("outbound/<int:pk>/delete/", views.delete_campaign, name="delete-campaign"),
 ]

@@ -1,11 +1,14 @@
-"""Pages of planning: forecasts, staffing and the capacity gap, scenarios, the day simulation
-and rosters. Views stay thin: parse, call a selector or an action, render. The SVG charts'
-coordinates are worked out here (each chart has a title and a description as its accessible
-name, and every chart's figures are also in a table)."""
+"""Pages of planning: forecasts, staffing and the capacity gap, scenarios, the day simulation,
+rosters, the avoidable-demand model and the outbound-campaign planner. Views stay thin: parse,
+call a selector or an action, render. The SVG charts' coordinates are worked out here (each
+chart has a title and a description as its accessible name, and every chart's figures are also
+in a table)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +30,13 @@ from frontdoor.identity.policies import require
 from . import actions, selectors
 from .engine.day_simulation import CallbackRule
 from .forms import (
+    AvoidableAssumptionsForm,
+    AvoidablePeriodForm,
+    CampaignForm,
+    CampaignResponseForm,
+    CampaignSentForm,
     EventForm,
+    OnlineReasonsForm,
     ProposeRosterForm,
     QueueSettingsForm,
     RosteredStaffForm,
@@ -36,7 +45,7 @@ from .forms import (
     SimulationForm,
     StaffProfileForm,
 )
-from .models import RosterStatus
+from .models import Campaign, CampaignChannel, RosterStatus
 
 PERMISSION = selectors.PERMISSION
 
@@ -163,6 +172,8 @@ SUB_NAVIGATION: list[tuple[str, Callable[[], str]]] = [
     ("planning:simulation", lambda: _("Simulation")),
     ("planning:rosters", lambda: _("Rosters")),
     ("planning:roster-setup", lambda: _("Shifts and staff")),
+    ("planning:avoidable", lambda: _("Avoidable demand")),
+    ("planning:outbound", lambda: _("Outbound")),
 ]
 
 
@@ -992,3 +1003,597 @@ def staff_profile(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "planning/staff_profile.html", context, status=400 if form.errors else 200
     )
+
+
+# --- avoidable demand -----------------------------------------------------------------------
+
+# Characters that make a spreadsheet treat a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FAILURE_TYPE_LABELS: dict[str, Callable[[], str]] = {
+    "chasing": lambda: _("Chasing"),
+    "not_right_first_time": lambda: _("Not right first time"),
+    "could_not_complete_online": lambda: _("Could not complete online"),
+    "other": lambda: _("Other"),
+    "type_not_recorded": lambda: _("Type not recorded"),
+}
+
+
+@dataclass
+class Cell:
+    """What a table cell shows (`text`) and what the CSV file holds (`export`): the same
+    figure, without thousands separators in the file."""
+
+    text: str
+    export: str
+    numeric: bool = False
+    href: str = ""
+    hidden: str = ""  # visually hidden words that finish a link's name
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    columns: list[tuple[str, bool]]  # (label, numeric)
+    rows: list[list[Cell]]
+    totals: list[Cell]
+
+    def csv_rows(self) -> list[list[str]]:
+        lines = [[label for label, _ in self.columns]]
+        for row in [*self.rows, self.totals]:
+            lines.append([cell.export if cell.numeric else _safe(cell.export) for cell in row])
+        return lines
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _count(value: int) -> Cell:
+    return Cell(f"{value:,}", str(value), numeric=True)
+
+
+def _decimal(value: float, places: int = 1) -> Cell:
+    return Cell(f"{value:,.{places}f}", f"{value:.{places}f}", numeric=True)
+
+
+def _percent_cell(value: float | None) -> Cell:
+    text = "" if value is None else f"{value * 100:.1f}%"
+    return Cell(text, text, numeric=True)
+
+
+def _duration(seconds: float) -> str:
+    total = math.floor(seconds + 0.5)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def avoidable_tables(
+    report: selectors.AvoidableReport, reasons_href: Callable[[str], str]
+) -> list[Table]:
+    """The page's two tables, failure demand by type and the opportunity, with totals rows;
+    the CSV files are made from the same cells."""
+    totals = report.totals
+    types = selectors.FAILURE_TYPES
+    failure = Table(
+        key="failure",
+        caption=_("Failure demand by type, per service"),
+        columns=[
+            (_("Service"), False),
+            (_("Contacts"), True),
+            *((FAILURE_TYPE_LABELS[t](), True) for t in types),
+            (_("Failure demand"), True),
+            (_("Share of contacts"), True),
+        ],
+        rows=[
+            [
+                Cell(s.name, s.name),
+                _count(s.contacts),
+                *(_count(s.failure_by_type.get(t, 0)) for t in types),
+                _count(s.failure),
+                _percent_cell(s.failure / s.contacts if s.contacts else None),
+            ]
+            for s in report.services
+        ],
+        totals=[
+            Cell(_("All services"), _("All services")),
+            _count(totals["contacts"]),
+            *(_count(totals["failure_by_type"][t]) for t in types),
+            _count(totals["failure"]),
+            _percent_cell(totals["failure"] / totals["contacts"] if totals["contacts"] else None),
+        ],
+    )
+    rows = []
+    for s in report.services:
+        codes = "; ".join(s.online_codes) or _("None marked")
+        aht = _duration(s.aht_seconds)
+        if s.aht_source == "assumed":
+            aht = _("%(time)s (assumed)") % {"time": aht}
+        rows.append(
+            [
+                Cell(s.name, s.name),
+                _count(s.contacts),
+                _decimal(s.result.avoidable),
+                Cell(
+                    codes,
+                    codes,
+                    href=reasons_href(s.service_id),
+                    hidden=_("online-capable reasons of %(service)s") % {"service": s.name},
+                ),
+                _count(s.online_capable),
+                _percent_cell(s.email_share),
+                _decimal(s.result.movable_online),
+                Cell(aht, aht, numeric=True),
+                _decimal(s.result.hours_freed),
+                _decimal(s.result.fte_freed, 2),
+                _percent_cell(s.result.share_of_demand),
+            ]
+        )
+    opportunity = Table(
+        key="opportunity",
+        caption=_("Avoidable and movable demand, and the staff time it frees, per service"),
+        columns=[
+            (_("Service"), False),
+            (_("Contacts"), True),
+            (_("Avoidable failure demand"), True),
+            (_("Online-capable reasons"), False),
+            (_("Contacts for those reasons"), True),
+            (_("With an email address"), True),
+            (_("Movable online"), True),
+            (_("Handle time (m:ss)"), True),
+            (_("Staff hours freed"), True),
+            (_("FTE freed"), True),
+            (_("Share of demand"), True),
+        ],
+        rows=rows,
+        totals=[
+            Cell(_("All services"), _("All services")),
+            _count(totals["contacts"]),
+            _decimal(totals["avoidable"]),
+            Cell("", ""),
+            _count(totals["online_capable"]),
+            Cell("", "", numeric=True),
+            _decimal(totals["movable_online"]),
+            Cell("", "", numeric=True),
+            _decimal(totals["hours_freed"]),
+            _decimal(totals["fte_freed"], 2),
+            _percent_cell(totals["share"]),
+        ],
+    )
+    return [failure, opportunity]
+
+
+def _avoidable_period(
+    request: HttpRequest, council: Council
+) -> tuple[AvoidablePeriodForm, dt.date | None, dt.date | None]:
+    start, end = selectors.last_twelve_months(council)
+    asked = "date_from" in request.GET or "date_to" in request.GET
+    form = AvoidablePeriodForm(
+        request.GET if asked else None,
+        initial={"date_from": start.isoformat(), "date_to": end.isoformat()},
+    )
+    if not asked:
+        return form, start, end
+    if form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, None, None
+
+
+def _period_query(start: dt.date, end: dt.date) -> str:
+    return f"date_from={start.isoformat()}&date_to={end.isoformat()}"
+
+
+@require_GET
+def avoidable(request: HttpRequest) -> HttpResponse:
+    """The avoidable-demand model per service for a period (default the last 12 months), with
+    its assumptions beside it; each table also as CSV (?format=csv&table=KEY)."""
+    council = _council(request)
+    period_form, start, end = _avoidable_period(request, council)
+    if start is None or end is None:
+        return _avoidable_page(request, council, period_form, None, None, None, status=400)
+    if request.GET.get("format") == "csv":
+        report = selectors.avoidable_demand_report(council, start, end)
+        tables = avoidable_tables(report, lambda service_id: "")
+        table = next((t for t in tables if t.key == request.GET.get("table")), None)
+        if table is None:
+            raise Http404("table")
+        return _csv_response(
+            table, f"{council.slug}-avoidable-demand-{table.key}-{start}-to-{end}.csv"
+        )
+    return _avoidable_page(request, council, period_form, start, end, None)
+
+
+def _avoidable_page(
+    request: HttpRequest,
+    council: Council,
+    period_form: AvoidablePeriodForm,
+    start: dt.date | None,
+    end: dt.date | None,
+    assumptions_form: AvoidableAssumptionsForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    report = None
+    tables: list[dict[str, Any]] = []
+    if start is not None and end is not None:
+        report = selectors.avoidable_demand_report(council, start, end)
+        period = _period_query(start, end)
+        path = reverse("planning:avoidable")
+
+        def reasons_href(service_id: str) -> str:
+            return f"{reverse('planning:online-reasons', args=[service_id])}?{period}"
+
+        tables = [
+            {"table": table, "csv_href": f"{path}?{period}&format=csv&table={table.key}"}
+            for table in avoidable_tables(report, reasons_href)
+        ]
+    stored = report.stored if report else selectors.avoidable_settings_of(council)
+    if assumptions_form is None:
+        assumptions_form = AvoidableAssumptionsForm.for_settings(stored)
+    shown_form = period_form if period_form.errors else assumptions_form
+    context = _page(
+        request,
+        "planning:avoidable",
+        form=shown_form,
+        period_form=period_form,
+        assumptions_form=assumptions_form,
+        report=report,
+        stored=stored,
+        shares=[
+            (FAILURE_TYPE_LABELS[t](), getattr(stored, f"share_{t}"))
+            for t in selectors.FAILURE_TYPES
+        ],
+        tables=tables,
+        date_from=start,
+        date_to=end,
+    )
+    return render(request, "planning/avoidable.html", context, status=status)
+
+
+def _csv_response(table: Table, name: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(table.csv_rows())
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def avoidable_assumptions(request: HttpRequest) -> HttpResponse:
+    """Change the council's avoidable-demand assumptions, then show the figures again."""
+    council = _council(request)
+    period_form = AvoidablePeriodForm(
+        {"date_from": request.POST.get("date_from"), "date_to": request.POST.get("date_to")}
+    )
+    start, end = selectors.last_twelve_months(council)
+    if period_form.is_valid():
+        start, end = period_form.cleaned_data["date_from"], period_form.cleaned_data["date_to"]
+    else:
+        period_form = AvoidablePeriodForm(
+            initial={"date_from": start.isoformat(), "date_to": end.isoformat()}
+        )
+    stored = selectors.avoidable_settings_of(council)
+    form = AvoidableAssumptionsForm.for_settings(stored, request.POST)
+    if form.is_valid():
+        try:
+            actions.do_update_avoidable_assumptions(
+                actor=request.user, council=council, values=form.values()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The assumptions were saved."))
+            return redirect(f"{reverse('planning:avoidable')}?{_period_query(start, end)}")
+    return _avoidable_page(request, council, period_form, start, end, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def online_reasons(request: HttpRequest, service_id: str) -> HttpResponse:
+    """Mark which of a service's contact reasons (wrap codes) a resident could do online."""
+    council = _council(request)
+    service = selectors.service_of(council, service_id)
+    if service is None:
+        raise Http404("service")
+    _period, start, end = _avoidable_period(request, council)
+    if start is None or end is None:
+        start, end = selectors.last_twelve_months(council)
+    report = selectors.avoidable_demand_report(council, start, end)
+    found = next((s for s in report.services if s.service_id == service_id), None)
+    counts = dict(found.value_by_reason) if found else {}
+    stored = list((report.stored.online_reasons or {}).get(service_id, []))
+    for code in stored:
+        counts.setdefault(code, 0)
+    ordered = sorted(counts, key=lambda code: (-counts[code], code))
+    choices = [
+        (
+            code,
+            _("%(code)s (%(count)s contacts)") % {"code": code, "count": f"{counts[code]:,}"},
+        )
+        for code in ordered
+    ]
+    form = OnlineReasonsForm(
+        request.POST if request.method == "POST" else None,
+        choices=choices,
+        initial={"wrap_codes": stored},
+    )
+    back = f"{reverse('planning:avoidable')}?{_period_query(start, end)}"
+    if request.method == "POST" and form.is_valid():
+        actions.do_set_online_reasons(
+            actor=request.user,
+            council=council,
+            service=service,
+            wrap_codes=form.cleaned_data["wrap_codes"],
+        )
+        messages.success(
+            request,
+            _("The online-capable reasons of %(service)s were saved.") % {"service": service.name},
+        )
+        return redirect(back)
+    context = _page(
+        request,
+        "planning:avoidable",
+        service=service,
+        form=form,
+        has_reasons=bool(choices),
+        back=back,
+        date_from=start,
+        date_to=end,
+    )
+    return render(
+        request, "planning/online_reasons.html", context, status=400 if form.errors else 200
+    )
+
+
+# --- outbound campaigns ---------------------------------------------------------------------
+
+
+def _response_rows(responses: dict[str, selectors.LearntResponse]) -> list[dict[str, Any]]:
+    labels = dict(CampaignChannel.choices)
+    return [
+        {
+            "channel": labels[channel],
+            "used": len(response.used),
+            "calls_per_thousand": response.calls_per_thousand,
+            "lasts_minutes": response.lasts_minutes,
+            "horizon_hours": selectors.RESPONSE_HOURS[channel],
+        }
+        for channel, response in responses.items()
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def outbound(request: HttpRequest) -> HttpResponse:
+    """Outbound campaigns, planned and sent; what the sent ones taught; enter a campaign."""
+    council = _council(request)
+    queues = selectors.planning_queues(council)
+    form = CampaignForm(
+        request.POST if request.method == "POST" else None,
+        queues=queues,
+        initial={"queue": queues[0].queue_id if queues else "", "send_time": "10:00"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = actions.do_add_campaign(
+                actor=request.user, council=council, values=form.values(council.zone)
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": campaign.name})
+            return redirect("planning:campaign", pk=campaign.pk)
+    interval = selectors.interval_minutes_of(council)
+    responses = selectors.learn_responses(council, interval)
+    past = {p.campaign.pk: p for r in responses.values() for p in r.past}
+    campaigns: list[dict[str, Any]] = [
+        {"campaign": c, "send": selectors.local_send(council, c), "learnt": past.get(c.pk)}
+        for c in selectors.campaigns_of(council)
+    ]
+    context = _page(
+        request,
+        "planning:outbound",
+        form=form,
+        planned=[c for c in campaigns if not c["campaign"].sent],
+        sent=[c for c in campaigns if c["campaign"].sent],
+        responses=_response_rows(responses),
+        interval_minutes=interval,
+    )
+    return render(request, "planning/outbound.html", context, status=400 if form.errors else 200)
+
+
+def _plan_figures(plan: selectors.CampaignPlan) -> dict[str, Any]:
+    """Rows, charts and the staggering's sends of a campaign plan, for the page."""
+    shown = list(plan.shown)
+    labels = plan.labels()
+    staggered = plan.staggering.calls if plan.staggering is not None else None
+    rows = [
+        {
+            "interval": labels[i],
+            "baseline": float(plan.baseline[i]),
+            "extra": float(plan.extra[i]),
+            "calls": float(plan.planned_calls[i]),
+            "capacity": float(plan.capacity[i]),
+            "agents": plan.agents[i],
+            "over": bool(plan.extra[i] > 1e-9 and plan.planned_calls[i] > plan.capacity[i] + 1e-9),
+            "staggered": None if staggered is None else float(staggered[i]),
+            "send": i == plan.send_index,
+        }
+        for i in shown
+    ]
+    figures: dict[str, Any] = {"rows": rows}
+    if not shown:
+        return figures
+    day_text = formats.date_format(plan.send_local.date(), "l j F Y")
+    top = max(
+        [float(plan.planned_calls[i]) for i in shown]
+        + [float(plan.capacity[i]) for i in shown]
+        + ([float(staggered[i]) for i in shown] if staggered is not None else [])
+    )
+    names = {"name": plan.campaign.name, "day": day_text}
+    figures["chart"] = interval_chart(
+        title=_("Expected calls with %(name)s sent at once, %(day)s") % names,
+        description=_(
+            "Bars: the calls expected in each %(minutes)s-minute interval of opening, the "
+            "forecast plus the campaign's response. Red line: the calls the staff can take "
+            "and still meet the queue's target. Where a bar rises above the line, the wait "
+            "target is breached. The table below gives every figure."
+        )
+        % {"minutes": plan.interval_minutes},
+        labels=[labels[i] for i in shown],
+        bars=[float(plan.planned_calls[i]) for i in shown],
+        bars_label=_("Calls expected, sent at once"),
+        line=[float(plan.capacity[i]) for i in shown],
+        line_label=_("Calls the staff can take at the target"),
+        step_line=True,
+        y_top=top,
+    )
+    if plan.staggering is not None and staggered is not None and plan.staggering.feasible:
+        figures["staggered_chart"] = interval_chart(
+            title=_("Expected calls with %(name)s staggered as suggested, %(day)s") % names,
+            description=_(
+                "Bars: the calls expected in each interval when the batch is sent in the "
+                "suggested chunks. Red line: the calls the staff can take and still meet the "
+                "queue's target. The table below gives every figure."
+            ),
+            labels=[labels[i] for i in shown],
+            bars=[float(staggered[i]) for i in shown],
+            bars_label=_("Calls expected, staggered"),
+            line=[float(plan.capacity[i]) for i in shown],
+            line_label=_("Calls the staff can take at the target"),
+            step_line=True,
+            y_top=top,
+        )
+    if plan.staggering is not None:
+        figures["sends"] = [
+            {"day": plan.send_label(index)[0], "time": plan.send_label(index)[1], "size": size}
+            for index, size in plan.staggering.sends
+        ]
+    if plan.window:
+        first_day, first_time = plan.send_label(plan.window[0])
+        figures["window_first"] = first_time
+        figures["window_last"] = plan.send_label(plan.window[-1])[1]
+        # Sent while the queue is shut, the response starts when it opens.
+        slot_start = (plan.send_local.hour * 60 + plan.send_local.minute) // plan.interval_minutes
+        if first_day != plan.send_local.date() or plan.slots[plan.window[0]][1] != slot_start:
+            figures["opens_at"] = {"day": first_day, "time": first_time}
+    return figures
+
+
+@require_GET
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    council = _council(request)
+    item = selectors.campaign_of(council, pk)
+    if item is None:
+        raise Http404("campaign")
+    return _campaign_page(request, council, item)
+
+
+def _campaign_page(
+    request: HttpRequest,
+    council: Council,
+    item: Campaign,
+    *,
+    response_form: CampaignResponseForm | None = None,
+    sent_form: CampaignSentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A campaign against its queue: the expected spike per interval, the capacity of the
+    staff at the queue's target, whether the target is breached, and a suggested staggering."""
+    asked = request.GET.get("staff")
+    plan = selectors.campaign_plan(
+        council, item, staff_source=asked if asked in ("rostered", "requirement") else None
+    )
+    send = plan.send_local
+    if response_form is None:
+        response_form = CampaignResponseForm(
+            initial={
+                "assumed_calls_per_thousand": item.assumed_calls_per_thousand,
+                "assumed_minutes": item.assumed_minutes,
+            }
+        )
+    if sent_form is None:
+        sent_form = CampaignSentForm(
+            initial={"sent_date": send.date().isoformat(), "sent_time": send.strftime("%H:%M")}
+        )
+    path = reverse("planning:campaign", args=[item.pk])
+    form = response_form if response_form.errors else sent_form
+    context = _page(
+        request,
+        "planning:outbound",
+        campaign=item,
+        plan=plan,
+        send=send,
+        form=form,
+        response_form=response_form,
+        sent_form=sent_form,
+        staff_links=[
+            {
+                "href": f"{path}?staff={source}",
+                "label": label,
+                "current": plan.staff_source == source,
+            }
+            for source, label in (
+                ("rostered", _("the staff rostered, less shrinkage")),
+                ("requirement", _("the agents the forecast needs")),
+            )
+        ],
+        channel_label=item.get_channel_display(),
+        assumed_minutes=selectors.response_minutes(plan.curve, plan.interval_minutes),
+        assumed_total=(None if plan.curve is None else float(plan.curve.sum()) * 1000),
+        **_plan_figures(plan),
+    )
+    return render(request, "planning/campaign.html", context, status=status)
+
+
+@require_POST
+def campaign_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """The response to assume for a campaign whose channel has nothing to learn from."""
+    council = _council(request)
+    item = selectors.campaign_of(council, pk)
+    if item is None:
+        raise Http404("campaign")
+    form = CampaignResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_set_campaign_response(
+                actor=request.user,
+                campaign=item,
+                calls_per_thousand=form.cleaned_data["assumed_calls_per_thousand"],
+                minutes=form.cleaned_data["assumed_minutes"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The response to assume was saved."))
+            return redirect("planning:campaign", pk=item.pk)
+    return _campaign_page(request, council, item, response_form=form, status=400)
+
+
+@require_POST
+def campaign_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the campaign went, and when."""
+    council = _council(request)
+    item = selectors.campaign_of(council, pk)
+    if item is None:
+        raise Http404("campaign")
+    form = CampaignSentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_mark_campaign_sent(
+                actor=request.user, campaign=item, sent_at=form.sent_at(council.zone)
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is marked as sent.") % {"name": item.name})
+            return redirect("planning:campaign", pk=item.pk)
+    return _campaign_page(request, council, item, sent_form=form, status=400)
+
+
+@require_POST
+def delete_campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    council = _council(request)
+    item = selectors.campaign_of(council, pk)
+    if item is None:
+        raise Http404("campaign")
+    actions.do_delete_campaign(actor=request.user, campaign=item)
+    messages.success(request, _("The campaign was deleted."))
+    return redirect("planning:outbound")

@@ -15,7 +15,7 @@ from frontdoor.identity.policies import has_permission
 class Area:
     label: str
     url_name: str
-    permission: str | None  # None: every signed-in user
+    permission: str | tuple[str, ...] | None  # None: every signed-in user; a tuple: any of them
 
 
 # Later apps add their areas here, in the order staff use them.
@@ -27,6 +27,7 @@ AREAS = [
     Area(_("Performance"), "insight:dashboard", "view_performance"),
     Area(_("Published tables"), "publishing:tables", "view_performance"),
     Area(_("Planning"), "planning:home", "plan_staffing"),
+    Area(_("Cases"), "cases:mine", ("handle_cases", "lead_team")),
     Area(_("Contact imports"), "contacts:imports", "import_contacts"),
     Area(_("Staff and teams"), "identity:staff", "manage_staff"),
     Area(_("Audit"), "audit:changes", "view_audit"),
@@ -40,7 +41,8 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
         return []
     items = []
     for area in AREAS:
-        if area.permission and not has_permission(user, area.permission):
+        wanted = (area.permission,) if isinstance(area.permission, str) else area.permission
+        if wanted and not any(has_permission(user, permission) for permission in wanted):
             continue
         try:
             href = reverse(area.url_name)

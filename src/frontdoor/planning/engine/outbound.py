@@ -46,7 +46,9 @@ def learn_response_curve(
     """Calls per message in each of the `horizon` intervals after a send (mean over campaigns).
 
     Negative excess (fewer calls than the baseline) counts as zero: a campaign does not remove
-    calls, the baseline was just high.
+    calls, the baseline was just high. The zero floor is applied to the mean over campaigns, not
+    to each campaign's intervals: flooring each interval first would keep every upward wobble of
+    the calls and drop every downward one, so pure noise would read as a response.
     """
     if not campaigns:
         raise ValueError("no past campaigns to learn from")
@@ -57,11 +59,11 @@ def learn_response_curve(
         end = min(campaign.send_index + horizon, len(actual))
         excess = np.zeros(horizon)
         window = slice(campaign.send_index, end)
-        excess[: end - campaign.send_index] = np.maximum(actual[window] - baseline[window], 0.0)
+        excess[: end - campaign.send_index] = actual[window] - baseline[window]
         curves.append(excess / campaign.size)
     if not curves:
         raise ValueError("every past campaign had no messages")
-    return np.asarray(np.mean(curves, axis=0))
+    return np.asarray(np.maximum(np.mean(curves, axis=0), 0.0))
 
 
 def expected_calls(curve: Series, size: int, send_index: int, length: int) -> Series:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 import pytest
@@ -22,8 +23,11 @@ pytestmark = pytest.mark.no_db
 PROFILE = np.array([1.0, 3.0, 4.0, 2.0])  # four intervals a day
 
 
-def weekdays(start: dt.date, count: int, closed: set[dt.date] = frozenset()) -> list[dt.date]:
-    days, day = [], start
+def weekdays(
+    start: dt.date, count: int, closed: AbstractSet[dt.date] = frozenset()
+) -> list[dt.date]:
+    days: list[dt.date] = []
+    day = start
     while len(days) < count:
         if day.weekday() < 5 and day not in closed:
             days.append(day)

@@ -42,6 +42,18 @@ def test_fewer_calls_than_the_baseline_do_not_make_a_negative_response():
     assert curve.tolist() == [0.0, 0.0, 0.0]
 
 
+def test_noise_that_cancels_over_campaigns_is_not_read_as_a_response():
+    baseline = np.full(40, 30.0)
+    campaigns = [PastCampaign(5, 1000), PastCampaign(25, 1000)]
+    actual = series_with_campaigns(baseline, campaigns)
+    actual[6] += 4  # one campaign's interval happened to be busier than usual...
+    actual[26] -= 4  # ...and the other's quieter
+
+    curve = learn_response_curve(campaigns, actual, baseline, horizon=4)
+
+    assert curve == pytest.approx(TRUE_CURVE)
+
+
 def test_a_batch_brings_size_times_curve_calls_after_its_send():
     extra = expected_calls(TRUE_CURVE, 1000, send_index=3, length=8)
     assert extra.tolist() == [0, 0, 0, 20, 10, 5, 0, 0]
