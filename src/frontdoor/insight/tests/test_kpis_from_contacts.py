@@ -123,3 +123,41 @@ def test_another_councils_contacts_never_reach_the_figures(
     imported(other_council, tmp_path)
     output = kpis_json("--council", "northshire", "--from", "2026-01-01", "--to", "2026-02-28")
     assert output["rows"] == []
+
+
+def test_a_month_end_seen_from_another_zone_counts_in_the_councils_local_month(
+    catalogued_council, tmp_path
+):
+    # 23:30 in New York on 31 January is 04:30 on 1 February in London: February's contact.
+    # 00:30 on 1 March in Paris is 23:30 on 28 February in London: still February's.
+    imported(
+        catalogued_council,
+        tmp_path,
+        "contact_id,channel,service,offered_at,outcome,wait_seconds,handle_seconds\n"
+        "ny,phone,council-tax,2026-01-31T23:30:00-05:00,answered,10,100\n"
+        "london,phone,council-tax,2026-01-31T23:59:59,answered,10,100\n"
+        "paris,phone,council-tax,2026-03-01T00:30:00+01:00,answered,10,100\n",
+    )
+
+    output = kpis_json("--from", "2026-01-01", "--to", "2026-03-31", "--by", "month")
+
+    assert [(r["month"], r["offered"]) for r in output["rows"]] == [
+        ("2026-01", 1),
+        ("2026-02", 2),
+    ]
+
+
+def test_a_reimport_that_moves_a_contact_moves_it_between_months_and_changes_nothing_else(
+    catalogued_council, tmp_path
+):
+    imported(catalogued_council, tmp_path)
+    refresh(catalogued_council)
+    moved = CSV.replace("c5,email,rents,2026-02-02T10:00:00", "c5,email,rents,2026-01-30T10:00:00")
+    imported(catalogued_council, tmp_path, moved)
+    imported(catalogued_council, tmp_path, moved)  # a second re-run changes nothing
+    refresh(catalogued_council)
+
+    output = kpis_json("--from", "2026-01-01", "--to", "2026-02-28", "--by", "month")
+
+    # c3 is a short abandon (3 s), so January offers c1, c2, c4 and the moved c5; February none.
+    assert [(r["month"], r["offered"]) for r in output["rows"]] == [("2026-01", 4)]
