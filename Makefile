@@ -34,9 +34,12 @@ demo: install  ## Migrate, load the demo council and serve it at http://127.0.0.
 serve: install
 	$(BIN)/frontdoor serve --host $(HOST) --port $(PORT)
 
-lint: install  ## ruff, the import contracts and the migrations check.
+ENGINES := src/frontdoor/core/calendars/engine.py $(wildcard src/frontdoor/*/engine)
+
+lint: install  ## ruff, mypy on the pure engines, the import contracts and the migrations check.
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy $(ENGINES)
 	$(BIN)/lint-imports
 	$(BIN)/frontdoor makemigrations --check --dry-run
 
