@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "frontdoor.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

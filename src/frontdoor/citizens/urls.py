@@ -1,7 +1,23 @@
-"""Pages of the CRM."""
+"""Pages of the CRM: the agent desktop, mounted at /residents/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from . import views
 
 app_name = "citizens"
 
-urlpatterns: list = []
+# A party's CRM reference: ten characters of Crockford base 32 (imports may bring longer ones).
+REFERENCE = r"(?P<reference>[0-9A-Za-z]{4,16})"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    # Before the references: "prompts" and "rules" would read as one.
+    path("prompts/", views.prompts, name="prompts"),
+    path("prompts/<int:pk>/decide/", views.decide_prompt, name="decide-prompt"),
+    path("prompts/rules/", views.rules, name="rules"),
+    path("prompts/rules/new/", views.rule, name="rule-new"),
+    path("prompts/rules/<int:pk>/", views.rule, name="rule"),
+    re_path(rf"^{REFERENCE}/$", views.person, name="person"),
+    re_path(rf"^{REFERENCE}/log/$", views.log_contact, name="log-contact"),
+    re_path(rf"^{REFERENCE}/contacts/(?P<pk>\d+)/$", views.contact, name="contact"),
+]

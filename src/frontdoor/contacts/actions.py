@@ -117,6 +117,12 @@ def do_import_contacts(
             )
         outcome.updated += len(changed)
 
+    # Early-intervention rules, once for the batch: a person whose new contacts complete a
+    # pattern (money worries across services, say) gets a prompt on their record.
+    from .early_intervention import evaluate_contact_batch
+
+    evaluate_contact_batch(council, records, actor=actor)
+
     record_batch(
         actor=actor,
         action="contact.import_batch",

@@ -186,6 +186,24 @@ def a_year_of_contacts(context: DemoContext) -> None:
     refresh(council)
 
 
+def residents_and_their_histories(context: DemoContext) -> None:
+    """Residents behind the year's contacts: needs, markers, early-intervention prompts"""
+    from django.conf import settings
+
+    from .people import already_loaded, generate_people
+
+    council = context.councils["demo"]
+    if already_loaded(council):
+        return
+    staff = {
+        user.username: user for user in User.objects.filter(username__in=["agent", "teamleader"])
+    }
+    with transaction.atomic():  # all or nothing: a rerun after a failure starts afresh
+        generate_people(
+            council, seed=context.seed, scale=settings.FRONTDOOR_DEMO_CONTACT_SCALE, staff=staff
+        )
+
+
 def live_queues(context: DemoContext) -> None:
     """The last three hours of calls on three queues, so the wallboard is live (once a day)"""
     from django.utils import timezone
@@ -203,6 +221,13 @@ def live_queues(context: DemoContext) -> None:
     play_recent_calls(council, seed=context.seed, now=now)
 
 
+def case_work(context: DemoContext) -> None:
+    """A few hundred cases worked by staff, with updates to residents switched on"""
+    from .cases import generate_cases
+
+    generate_cases(context.councils["demo"], seed=context.seed)
+
+
 STEPS: list[Callable[[DemoContext], None]] = [
     ensure_reference_data,
     ensure_councils,
@@ -210,5 +235,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     opening_hours,
     teams_and_staff,
     a_year_of_contacts,
+    residents_and_their_histories,
     live_queues,
+    case_work,
 ]

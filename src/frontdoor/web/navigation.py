@@ -21,6 +21,7 @@ class Area:
 # Later apps add their areas here, in the order staff use them.
 AREAS = [
     Area(_("Home"), "web:home", None),
+    Area(_("Residents"), "citizens:search", "use_desktop"),
     Area(_("Services"), "core:services", None),
     Area(_("Calendar"), "core:calendar", None),
     Area(_("Live queues"), "omnichannel:wallboard", "view_performance"),

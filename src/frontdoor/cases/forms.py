@@ -1,0 +1,424 @@
+"""Forms of the case pages, in GOV.UK Frontend markup (dates as the GOV.UK date input)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from frontdoor.citizens.models import PartyRoleKind
+from frontdoor.core.models import Council, Sensitivity, Service
+from frontdoor.identity.models import Team, User
+
+from .models import Case, CaseType, ClockEventKind, Priority
+from .selectors import case_types_of, clock_event_label
+
+DATE_HINT = _("For example, 27 3 2026")
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes named `<name>_day`, `_month`, `_year`; the day box carries the
+    field's own id so the error summary's link lands on it."""
+
+    template_name = "cases/widgets/date_input.html"
+    LABELS = (_("Day"), _("Month"), _("Year"))
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()},
+            attrs,
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        base = context["widget"]["attrs"].get("id", f"id_{name}")
+        for index, sub in enumerate(context["widget"]["subwidgets"]):
+            sub["attrs"]["id"] = base if index == 0 else f"{base}_{('day', 'month', 'year')[index]}"
+            sub["label"] = self.LABELS[index]
+        return context
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with GOV.UK's error messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, label: Any, required: bool = True, **kwargs: Any) -> None:
+        fields = (
+            forms.IntegerField(required=False),
+            forms.IntegerField(required=False),
+            forms.IntegerField(required=False),
+        )
+        kwargs.setdefault("help_text", DATE_HINT)
+        super().__init__(
+            fields,
+            label=label,
+            required=required,
+            require_all_fields=False,
+            error_messages={
+                "required": _("Enter the date"),
+                "incomplete": _("Enter a day, month and year"),
+                "invalid": _("Enter a real date"),
+            },
+            **kwargs,
+        )
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            # An IntegerField's own message ("Enter a whole number") reads oddly here.
+            if any(e.code == "invalid" for e in error.error_list):
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+            raise
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        if not data_list or all(part in (None, "") for part in data_list):
+            return None
+        if any(part in (None, "") for part in data_list):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = data_list
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except (TypeError, ValueError) as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class CaseForm(forms.Form):
+    """A form whose date boxes are marked in error with their field."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields and isinstance(self.fields[name].widget, GovukDateWidget):
+                self.fields[name].widget.attrs["error"] = True
+
+
+def _radios(choices: Any) -> forms.RadioSelect:
+    return forms.RadioSelect(choices=choices)
+
+
+class OpenCaseForm(CaseForm):
+    """Open a case: from a contact (received on its date, with its residents) or directly."""
+
+    case_type = forms.ModelChoiceField(
+        label=_("Type of case"),
+        queryset=CaseType.objects.none(),
+        empty_label=_("Choose a type"),
+        error_messages={"required": _("Choose the type of case")},
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=Service.objects.none(),
+        empty_label=_("Choose a service"),
+        error_messages={"required": _("Choose the service the case is about")},
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=200,
+        help_text=_("A line staff will recognise, like 'Damp in the bedroom not fixed'."),
+        error_messages={"required": _("Enter a summary of the case")},
+    )
+    details = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("What the resident told you. This becomes the first note."),
+    )
+    received_on = GovukDateField(label=_("Date received"), required=False)
+    party_reference = forms.CharField(
+        label=_("Resident's reference (optional)"),
+        max_length=16,
+        required=False,
+        help_text=_("The reference on the resident's record, such as R-123456."),
+    )
+    party_role = forms.ChoiceField(
+        label=_("The resident is the"),
+        choices=[
+            (PartyRoleKind.SUBJECT, _("Subject (the case is about them)")),
+            (PartyRoleKind.REQUESTER, _("Requester (they asked)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=PartyRoleKind.SUBJECT,
+        required=False,
+    )
+    anonymous = forms.BooleanField(label=_("The resident wants to stay anonymous"), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=Priority.choices,
+        initial=Priority.NORMAL,
+        widget=forms.RadioSelect,
+    )
+    sensitivity = forms.ChoiceField(
+        label=_("Sensitivity"),
+        choices=Sensitivity.choices,
+        initial=Sensitivity.NORMAL,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Restricted and safeguarding cases are seen only by staff who may open them, "
+            "giving a reason."
+        ),
+    )
+    owner_team = forms.ModelChoiceField(
+        label=_("Owning team (optional)"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("My team"),
+    )
+
+    def __init__(self, *args: Any, council: Council, from_contact: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case_type"].queryset = case_types_of(council)  # type: ignore[attr-defined]
+        self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
+            council=council, active=True
+        )
+        self.fields["owner_team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
+            council=council
+        )
+        if from_contact:
+            # Received on the contact's date, with the contact's residents.
+            for name in ("received_on", "party_reference", "party_role"):
+                del self.fields[name]
+
+
+class StatusForm(CaseForm):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the new status")},
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = choices  # type: ignore[attr-defined]
+
+
+class NoteForm(CaseForm):
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea, error_messages={"required": _("Enter the note")}
+    )
+    sensitivity = forms.ChoiceField(
+        label=_("Sensitivity"),
+        choices=Sensitivity.choices,
+        initial=Sensitivity.NORMAL,
+        widget=forms.RadioSelect,
+    )
+
+
+class ClockEventForm(CaseForm):
+    event = forms.ChoiceField(
+        label=_("What happened"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what happened")},
+    )
+    on = GovukDateField(label=_("When it happened"))
+    amount = forms.IntegerField(
+        label=_("Extension in days (optional)"),
+        required=False,
+        min_value=1,
+        max_value=200,
+        help_text=_("For a complaint or FOI extension: how many more working days."),
+        error_messages={"min_value": _("Enter at least 1 day")},
+    )
+    note = forms.CharField(
+        label=_("Reason or note"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_(
+            "An extension needs its reason; for a complaint, say that the ombudsman's "
+            "details were given."
+        ),
+    )
+
+    def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [  # type: ignore[attr-defined]
+            (f"{kind}:{reason}", clock_event_label(kind, reason)) for kind, reason in allowed
+        ]
+        self.fields["amount"].widget.attrs["width"] = 3
+
+    def event_parts(self) -> tuple[str, str]:
+        kind, _sep, reason = self.cleaned_data["event"].partition(":")
+        return kind, reason
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        event = cleaned.get("event", "")
+        if event.startswith(ClockEventKind.EXTENDED) and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Enter the reason for the extension"))
+        return cleaned
+
+
+class HandoverForm(CaseForm):
+    to_team = forms.ModelChoiceField(
+        label=_("Hand over to"),
+        queryset=Team.objects.none(),
+        empty_label=_("Choose a team"),
+        error_messages={"required": _("Choose the team to hand the case to")},
+    )
+    service = forms.ModelChoiceField(
+        label=_("For the service (optional)"),
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label=_("The case's service, if the team serves it"),
+    )
+    note = forms.CharField(
+        label=_("Message to the team (optional)"), required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(council_id=case.council_id)
+        if case.owner_team_id:
+            teams = teams.exclude(pk=case.owner_team_id)
+        self.fields["to_team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
+            council_id=case.council_id, active=True
+        )
+
+
+class BounceForm(CaseForm):
+    reason = forms.CharField(
+        label=_("Why are you bouncing this case?"),
+        widget=forms.Textarea,
+        help_text=_("The sending team sees this, so they can send it to the right place."),
+        error_messages={"required": _("Enter why the case is bounced")},
+    )
+
+
+class AssignForm(CaseForm):
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+
+    def __init__(self, *args: Any, members: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            ("", _("Nobody: the team's queue")),
+            *((str(user.pk), user.display_name) for user in members),
+        ]
+
+
+class AttachForm(CaseForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "A PDF, image (PNG or JPEG), Word, Excel or OpenDocument file, or text, "
+            "smaller than 10 MB."
+        ),
+        error_messages={"required": _("Select a file"), "empty": _("The selected file is empty")},
+    )
+    sensitivity = forms.ChoiceField(
+        label=_("Sensitivity"),
+        choices=Sensitivity.choices,
+        initial=Sensitivity.NORMAL,
+        widget=forms.RadioSelect,
+    )
+
+
+class StageTwoForm(CaseForm):
+    requested_on = GovukDateField(label=_("Date the resident asked for stage 2"))
+
+
+class OmbudsmanForm(CaseForm):
+    referred_on = GovukDateField(label=_("Date referred"))
+    reference = forms.CharField(
+        label=_("Ombudsman's reference (optional)"), max_length=100, required=False
+    )
+
+
+class ReasonForm(CaseForm):
+    reason = forms.CharField(
+        label=_("Why do you need to open this case?"),
+        widget=forms.Textarea,
+        max_length=500,
+        help_text=_("Your reason is kept in the access log with your name."),
+        error_messages={"required": _("Enter why you need to open this case")},
+    )
+
+
+class ReportPeriodForm(CaseForm):
+    start = GovukDateField(label=_("From"), required=False)
+    end = GovukDateField(label=_("To"), required=False)
+
+
+class KpiPeriodForm(ReportPeriodForm):
+    """The period of the case KPIs: both dates, or neither (the last 90 days to today)."""
+
+    DEFAULT_DAYS = 90
+    MAX_DAYS = 3660
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if self.errors:
+            return data
+        if start is None and end is None:
+            end = self.today
+            start = end - dt.timedelta(days=self.DEFAULT_DAYS - 1)
+        elif start is None or end is None:
+            self.add_error("start" if start is None else "end", _("Enter both dates, or neither"))
+            return data
+        if end < start:
+            self.add_error("end", _("The end must be on or after the start"))
+        elif (end - start).days >= self.MAX_DAYS:
+            self.add_error("end", _("Choose a period of at most ten years"))
+        data["start"], data["end"] = start, end
+        return data
+
+
+class UpdatesSwitchForm(forms.Form):
+    on = forms.TypedChoiceField(
+        choices=[("1", _("On")), ("0", _("Off"))],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+
+
+class StatusUpdateForm(CaseForm):
+    """Which status of a type sends an update, and its wording in one language."""
+
+    case_type = forms.ModelChoiceField(
+        label=_("Type of case"),
+        queryset=CaseType.objects.none(),
+        empty_label=_("Choose a type"),
+        error_messages={"required": _("Choose the type of case")},
+    )
+    status = forms.CharField(
+        label=_("Status"),
+        max_length=40,
+        help_text=_("The status's code, like in-progress or closed"),
+        error_messages={"required": _("Enter the status")},
+    )
+    language = forms.CharField(
+        label=_("Language"),
+        max_length=35,
+        initial="en",
+        help_text=_("A language code, like en or cy"),
+        error_messages={"required": _("Enter the language")},
+    )
+    status_text = forms.CharField(
+        label=_("How the status reads to the resident"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: being looked at"),
+    )
+    next_steps = forms.CharField(
+        label=_("What happens next"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    active = forms.BooleanField(label=_("Send an update for this status"), required=False)
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case_type"].queryset = case_types_of(council)  # type: ignore[attr-defined]
