@@ -1380,10 +1380,11 @@ def _distributions(
         dimension: defaultdict(Counter) for dimension in (None, *KPI_DIMENSIONS)
     }
     for row in rows:
-        days, n = row["days_to_close"], row["n"]
+        days, n = int(row["days_to_close"] or 0), row["n"]  # never null: filtered above
         counts[None][None][days] += n
-        for dimension in KPI_DIMENSIONS:
-            counts[dimension][row[_DIMENSION_FIELDS[dimension]]][days] += n
+        counts["type"][row["case_type_id"]][days] += n
+        counts["service"][row["service_id"]][days] += n
+        counts["team"][row["owner_team_id"]][days] += n
     return {
         dimension: {key: list(counter.items()) for key, counter in by_key.items()}
         for dimension, by_key in counts.items()

@@ -153,19 +153,23 @@ def demand(request: HttpRequest) -> HttpResponse:
     baseline: int = form.cleaned_data["baseline"]
     reading = dashboards.demand_read_for(council, period, baseline)
     page = dashboards.demand_page(reading, period, baseline)
+    chasing = dashboards.chasing_section(reading, period)
+    tables = [*page.tables, *[t for t in (chasing.period, chasing.comparison) if t is not None]]
     if request.GET.get("format") == "csv":
-        return _csv(council, period, page.tables, request.GET.get("table", ""))
+        return _csv(council, period, tables, request.GET.get("table", ""))
     query = {**period.query(), "baseline": str(baseline)}
     return render(
         request,
-        "insight/demand.html",
+        # The demand page with the chasing measure's section after its own (a partial that
+        # extends it).
+        "insight/_chasing.html",
         {
             **_common(request, form, period, query, "demand"),
             "page": page,
+            "chasing": chasing,
             # Keyed for the template, which cannot read names with hyphens.
             "tables": {
-                item["table"].key.replace("-", "_"): item
-                for item in _with_downloads(page.tables, query)
+                item["table"].key.replace("-", "_"): item for item in _with_downloads(tables, query)
             },
         },
     )

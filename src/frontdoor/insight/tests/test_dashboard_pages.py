@@ -352,6 +352,7 @@ def statuses_of(header: list[str]) -> list[bool]:
                 "no-email",
                 "channel-mix",
                 "channel-shift",
+                "chasing-per-open-case",
             ],
         ),
     ],
