@@ -95,6 +95,7 @@ CLOCK_FIELDS = (
     "acknowledge_by",
     "acknowledged_on",
     "due",
+    "due_at",
     "responded_on",
     "responded_at",
     "waiting_for",
@@ -222,6 +223,27 @@ def workflow_problems(statuses: Any, initial_status: str, transitions: Any) -> l
                 _("%(status)s cannot move to %(targets)s.")
                 % {"status": source, "targets": ", ".join(map(str, unknown))}
             )
+    if problems:
+        return problems
+    # A workflow in which a new case can never close is wrong (a status not yet reachable is
+    # allowed: an administrator adds a status, then the moves to it).
+    closing = {status["code"] for status in statuses if status.get("closed")}
+    if not closing:
+        problems.append(_("Mark at least one status as closing the case."))
+        return problems
+    reached = {initial_status}
+    frontier = [initial_status]
+    while frontier:
+        for target in transitions.get(frontier.pop(), []):
+            if target not in reached:
+                reached.add(target)
+                frontier.append(target)
+    if not closing & reached:
+        first = next(s["label"] for s in statuses if s["code"] == initial_status)
+        problems.append(
+            _("A case starting as %(first)s can never reach a closing status: allow a way there.")
+            % {"first": first}
+        )
     return problems
 
 
@@ -232,14 +254,16 @@ def _check_clock(council: Council, kind: str, clock_policy: str, clock_params: A
         if clock_params:
             from .engine.policies import policy_from_data
 
-            if policy_from_data(clock_params, "clock_params").hour_based:
-                raise PolicyError(_("cases cannot keep an hour-based standard yet"))
+            # Hours within opening hours need a service's queue: service requests only.
+            if (
+                policy_from_data(clock_params, "clock_params").hour_based
+                and kind != CaseKind.SERVICE_REQUEST
+            ):
+                raise PolicyError(_("only a service request may count hours within opening hours"))
         elif kind == CaseKind.COMPLAINT:
             settings.procedure(clock_policy or None, council.division)
         elif kind == CaseKind.SERVICE_REQUEST and clock_policy:
-            period = settings.standard(clock_policy)
-            if period.unit == "hours":
-                raise PolicyError(_("cases cannot keep an hour-based standard yet"))
+            settings.standard(clock_policy)
         elif clock_policy:
             raise PolicyError(_("the law sets this kind's clock; leave the clock policy empty"))
     except PolicyError as error:
@@ -415,6 +439,18 @@ def _is_member(user: Any, team: Team | None) -> bool:
 
 
 @transaction.atomic
+def _received_at(
+    council: Council, received_on: dt.date, contact: Contact | None, now: dt.datetime
+) -> dt.datetime:
+    """The moment a case was received: its contact's offer, else now when received today, else
+    the start of the local receipt date (an hour-based standard counts that day's hours)."""
+    if contact is not None:
+        return contact.offered_at
+    if council.local_date(now) == received_on:
+        return now
+    return dt.datetime.combine(received_on, dt.time(), tzinfo=council.zone)
+
+
 def do_open_case(
     *,
     actor: Any,
@@ -500,6 +536,7 @@ def do_open_case(
         sensitivity=sensitivity,
         anonymous=anonymous,
         received_on=received_on,
+        received_at=_received_at(council, received_on, contact, now),
         opened_at=now,
         opened_by=_person(actor),
         opened_from=contact,
@@ -582,7 +619,7 @@ def _recompute(
         return
     if result is None:
         case.acknowledge_by = case.acknowledged_on = case.due = case.responded_on = None
-        case.responded_at = None
+        case.responded_at = case.due_at = None
         case.waiting_for = ""
         case.clock_status = case.acknowledgement_status = ClockStatus.NO_CLOCK
     else:
@@ -590,6 +627,7 @@ def _recompute(
         case.acknowledge_by = clock.acknowledge_by
         case.acknowledged_on = clock.acknowledged_on
         case.due = clock.due
+        case.due_at = clock.due_at
         case.responded_on = clock.responded_on
         responses = [e for e in events if e.kind == ClockEventKind.RESPONDED]
         case.responded_at = (responses[-1].at or responses[-1].recorded_at) if responses else None

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from frontdoor.citizens.models import PartyRoleKind
 from frontdoor.core.models import Council, Sensitivity, Service
 from frontdoor.identity.models import Team, User
 
+from .engine.policies import (
+    COUNCIL_DAYS,
+    STATUTORY_DIVISION_DAYS,
+    Period,
+    Unit,
+    parse_standard,
+    period_from_data,
+    policy_to_data,
+    service_standard_policy,
+)
 from .models import Case, CaseType, ClockEventKind, Priority
 from .selectors import case_types_of, clock_event_label
 
@@ -422,3 +434,200 @@ class StatusUpdateForm(CaseForm):
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["case_type"].queryset = case_types_of(council)  # type: ignore[attr-defined]
+
+
+# Configuring a case type -------------------------------------------------------------------------
+
+# The units a service standard may count (calendar months are for the statutory clocks).
+STANDARD_UNITS = [
+    ("working-days", _("Working days")),
+    ("calendar-days", _("Calendar days")),
+    ("hours", _("Hours within the opening hours of the service's queue")),
+]
+NO_CLOCK = "none"
+STANDARD = "standard"
+
+
+class CaseTypeForm(forms.Form):
+    """A case type's name, workflow and clock, for `do_configure_case_type`.
+
+    The statuses and the transitions are fields made from the type's statuses (by position,
+    since a code may not be a safe field name): `label_<i>`, `closed_<i>`, and `move_<i>_<j>`
+    for "may move from status i to status j". One new status may be added per save; its
+    transitions are ticked on the next visit, when it has a row of its own.
+    """
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Enter a name for the case type")},
+    )
+    active = forms.BooleanField(label=_("Offer this type when opening a case"), required=False)
+    initial_status = forms.ChoiceField(label=_("A new case starts as"))
+    new_label = forms.CharField(
+        label=_("Name of a new status (optional)"), max_length=100, required=False
+    )
+    new_closed = forms.BooleanField(label=_("The new status closes the case"), required=False)
+
+    def __init__(
+        self, data: Any = None, *, case_type: CaseType, procedures: list[tuple[str, str]]
+    ) -> None:
+        self.case_type = case_type
+        self.statuses = list(case_type.statuses)
+        super().__init__(data, initial=self._initial(case_type))
+        self.fields["initial_status"].choices = [  # type: ignore[attr-defined]
+            (status["code"], status["label"]) for status in self.statuses
+        ]
+        for i, status in enumerate(self.statuses):
+            self.fields[f"label_{i}"] = forms.CharField(
+                label=_("Name of status %(code)s") % {"code": status["code"]},
+                max_length=100,
+                error_messages={
+                    "required": _("Enter a name for status %(code)s") % {"code": status["code"]}
+                },
+            )
+            self.fields[f"closed_{i}"] = forms.BooleanField(
+                label=_("%(label)s closes the case") % {"label": status["label"]}, required=False
+            )
+            for j, target in enumerate(self.statuses):
+                if i != j:
+                    self.fields[f"move_{i}_{j}"] = forms.BooleanField(
+                        label=_("from %(source)s to %(target)s")
+                        % {"source": status["label"], "target": target["label"]},
+                        required=False,
+                    )
+        self.clock_choice = ""
+        if case_type.kind == "complaint":
+            self.clock_choice = "procedure"
+            self.fields["procedure"] = forms.ChoiceField(
+                label=_("Complaints procedure"), choices=procedures, required=False
+            )
+        elif case_type.kind == "service-request":
+            self.clock_choice = STANDARD
+            self.fields["clock"] = forms.ChoiceField(
+                label=_("Service standard"),
+                choices=[
+                    (NO_CLOCK, _("No clock")),
+                    (STANDARD, _("Answer within a set time")),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose whether the requests have a standard")},
+            )
+            self.fields["amount"] = forms.IntegerField(
+                label=_("Amount"), min_value=1, max_value=9999, required=False
+            )
+            self.fields["unit"] = forms.ChoiceField(
+                label=_("Unit"), choices=STANDARD_UNITS, required=False
+            )
+            self.fields["skip_closures"] = forms.BooleanField(
+                label=_("Do not count the council's closure days"), required=False
+            )
+
+    @staticmethod
+    def _initial(case_type: CaseType) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "name": case_type.name,
+            "active": case_type.active,
+            "initial_status": case_type.initial_status,
+            "procedure": case_type.clock_policy,
+            "clock": NO_CLOCK,
+            "unit": "working-days",
+            "skip_closures": True,
+        }
+        codes = [status["code"] for status in case_type.statuses]
+        for i, status in enumerate(case_type.statuses):
+            initial[f"label_{i}"] = status["label"]
+            initial[f"closed_{i}"] = bool(status.get("closed"))
+            for target in case_type.allowed_from(status["code"]):
+                if target in codes:
+                    initial[f"move_{i}_{codes.index(target)}"] = True
+        period = None
+        if case_type.clock_params:
+            params = case_type.clock_params
+            period = period_from_data(params.get("respond"), "respond")
+            initial["skip_closures"] = bool((params.get("calendar") or {}).get("closures", True))
+        elif case_type.clock_policy:
+            period = parse_standard(case_type.clock_policy)
+        if period is not None:
+            initial.update(clock=STANDARD, amount=period.amount, unit=str(period.unit))
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("clock") == STANDARD:
+            if not data.get("amount"):
+                self.add_error("amount", _("Enter how many days or hours the standard allows"))
+            if not data.get("unit"):
+                self.add_error("unit", _("Choose what the standard counts"))
+        new_label = (data.get("new_label") or "").strip()
+        if new_label:
+            code = slugify(new_label)[:40]
+            if not code:
+                self.add_error("new_label", _("Give the new status a name with letters in it"))
+            elif code in {status["code"] for status in self.statuses}:
+                self.add_error("new_label", _("There is already a status called that"))
+            data["new_code"] = code
+        return data
+
+    # What the action takes ----------------------------------------------------------------------
+
+    def workflow(self) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+        """The statuses and transitions the form describes, in the type's order."""
+        data = self.cleaned_data
+        statuses = [
+            {
+                "code": status["code"],
+                "label": data[f"label_{i}"].strip(),
+                "closed": bool(data.get(f"closed_{i}")),
+            }
+            for i, status in enumerate(self.statuses)
+        ]
+        transitions = {
+            status["code"]: [
+                target["code"]
+                for j, target in enumerate(self.statuses)
+                if i != j and data.get(f"move_{i}_{j}")
+            ]
+            for i, status in enumerate(self.statuses)
+        }
+        if data.get("new_code"):
+            statuses.append(
+                {
+                    "code": data["new_code"],
+                    "label": data["new_label"].strip(),
+                    "closed": bool(data.get("new_closed")),
+                }
+            )
+            transitions[data["new_code"]] = []
+        return statuses, transitions
+
+    def clock(self) -> tuple[str, dict[str, Any] | None]:
+        """(clock_policy, clock_params) for the action: a complaint's procedure by name; a
+        service request's standard as a whole policy (so closure days can be chosen)."""
+        data = self.cleaned_data
+        if self.clock_choice == "procedure":
+            return data.get("procedure") or "", None
+        if self.clock_choice == STANDARD and data.get("clock") == STANDARD:
+            period = Period(int(data["amount"]), Unit(data["unit"]))
+            policy = service_standard_policy(f"{period.amount}-{period.unit}", period)
+            calendar = COUNCIL_DAYS if data.get("skip_closures") else STATUTORY_DIVISION_DAYS
+            return "", policy_to_data(replace(policy, calendar=calendar))
+        if self.clock_choice == STANDARD:
+            return "", None
+        return self.case_type.clock_policy, self.case_type.clock_params
+
+    def status_rows(self) -> list[dict[str, Any]]:
+        """The statuses with their fields and a row of transition checkboxes, for the page."""
+        rows = []
+        for i, status in enumerate(self.statuses):
+            rows.append(
+                {
+                    "status": status,
+                    "label": self[f"label_{i}"],
+                    "closed": self[f"closed_{i}"],
+                    "moves": [
+                        self[f"move_{i}_{j}"] if i != j else None for j in range(len(self.statuses))
+                    ],
+                }
+            )
+        return rows

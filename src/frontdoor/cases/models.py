@@ -161,6 +161,9 @@ class Case(CouncilOwned):
     anonymous = models.BooleanField(default=False)
     # The local date the council first got the request (a contact's local date).
     received_on = models.DateField()
+    # The moment it was received (a contact's offered_at, else when it was opened): an
+    # hour-based service standard counts opening hours from here.
+    received_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -183,6 +186,8 @@ class Case(CouncilOwned):
     acknowledge_by = models.DateField(null=True, blank=True)
     acknowledged_on = models.DateField(null=True, blank=True)
     due = models.DateField(null=True, blank=True)
+    # The due moment of an hour-based service standard (its local date is `due`).
+    due_at = models.DateTimeField(null=True, blank=True)
     responded_on = models.DateField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     waiting_for = models.CharField(max_length=20, blank=True)

@@ -48,9 +48,12 @@ from frontdoor.citizens.models import (
     PartyRoleKind,
     PreferredChannel,
 )
-from frontdoor.core.calendars.engine import WorkingCalendar
+from frontdoor.core.calendars.actions import ensure_bank_holidays
+from frontdoor.core.calendars.engine import OpeningHours, TimeRange, WorkingCalendar
+from frontdoor.core.calendars.models import BankHoliday, OpeningException, OpeningPattern
 from frontdoor.core.calendars.selectors import calendar_horizon, closure_days_of, working_calendar
-from frontdoor.core.models import Council, Division, Sensitivity, Service
+from frontdoor.core.models import Council, Division, Queue, Sensitivity, Service
+from frontdoor.core.selectors import family_on
 from frontdoor.identity.models import Team, TeamMembership
 from frontdoor.identity.policies import council_ids_for
 from frontdoor.notify.models import FINAL_STATUSES, MessageChannel, MessageStatus, OutboundMessage
@@ -62,6 +65,7 @@ from .engine import kpis as kpi_engine
 from .engine.clocks import (
     Clock,
     ClockCalendar,
+    ClockError,
     ClockEvent,
     EventKind,
     Status,
@@ -69,6 +73,7 @@ from .engine.clocks import (
     compute_clock,
     deadline_status,
 )
+from .engine.hours import OpeningTime, compute_hour_clock
 from .engine.policies import (
     COUNCIL_DAYS,
     DEFAULT_PROCEDURE,
@@ -270,12 +275,91 @@ def case_policies(council: Council, case_type: CaseType, service: Service) -> di
 
 
 def _snapshot(name: str, stages: list[ClockPolicy]) -> dict[str, Any]:
-    for policy in stages:
-        if policy.hour_based:
-            # Hours within opening hours need the moment of receipt and the service's queue's
-            # hours on past dates; cases count days only for now.
-            raise PolicyError(f"{policy.name}: cases cannot keep an hour-based standard yet")
+    if len(stages) > 1 and any(policy.hour_based for policy in stages):
+        # Only a one-stage service standard counts hours (a complaint stage counts days).
+        raise PolicyError(f"{name}: only a service standard may count hours")
     return {"name": name, "stages": [policy_to_data(policy) for policy in stages]}
+
+
+# Hours within opening hours ---------------------------------------------------------------------
+
+
+def queue_of_service(council: Council, service: Service, day: dt.date) -> Queue | None:
+    """The queue that answers `service` on `day`: its family's own queue (the one carrying the
+    family's id), else the family's first queue; None when the service has no family or queue."""
+    memberships = list(service.memberships.select_related("family").order_by("valid_from"))
+    family = family_on(memberships, day)
+    if family is None:
+        return None
+    queues = list(Queue.objects.filter(council=council, family=family).order_by("pk"))
+    for queue in queues:
+        if queue.queue_id == family.family_id:
+            return queue
+    return queues[0] if queues else None
+
+
+def service_opening_hours(
+    council: Council, service: Service, start: dt.date, *, closures: bool = True
+) -> OpeningHours | None:
+    """The opening hours an hour-based standard of `service` counts, from `start` on: its
+    queue's current weekly pattern and its exceptions, closed on the bank holidays of the
+    council's division and (with `closures`) on the council's closure days unless an exception
+    opens them. None when the service has no queue. A few queries whatever the dates."""
+    queue = queue_of_service(council, service, start)
+    if queue is None:
+        return None
+    ensure_bank_holidays()
+    weekly: dict[int, list[TimeRange]] = {day: [] for day in range(1, 8)}
+    for pattern in OpeningPattern.objects.filter(queue=queue):
+        weekly[pattern.weekday].append(TimeRange(pattern.opens, pattern.closes))
+    exceptions: dict[dt.date, list[TimeRange]] = {}
+    for exception in OpeningException.objects.filter(queue=queue, date__gte=start):
+        ranges = exceptions.setdefault(exception.date, [])
+        if not exception.closed and exception.opens is not None and exception.closes is not None:
+            ranges.append(TimeRange(exception.opens, exception.closes))
+    closed = set(
+        BankHoliday.objects.filter(division=council.division, date__gte=start).values_list(
+            "date", flat=True
+        )
+    )
+    if closures:
+        closed |= set(closure_days_of(council, start=start).values_list("date", flat=True))
+    return OpeningHours(
+        zone=council.zone,
+        weekly={day: tuple(ranges) for day, ranges in weekly.items()},
+        exceptions={day: tuple(ranges) for day, ranges in exceptions.items()},
+        closed_dates=frozenset(closed),
+    )
+
+
+def received_moment(case: Case, council: Council) -> dt.datetime:
+    """When the case was received: its stored moment, else its contact's, else the start of its
+    local receipt date (before any opening time, so the whole of that day's hours count)."""
+    if case.received_at is not None:
+        return case.received_at
+    return dt.datetime.combine(case.received_on, dt.time(), tzinfo=council.zone)
+
+
+def _hour_clock(
+    case: Case, council: Council, policy: ClockPolicy, events: Iterable[CaseClockEvent]
+) -> Clock:
+    """The hour-based standard of a case, over its service's queue's opening hours."""
+    received_at = received_moment(case, council)
+    start = received_at.astimezone(council.zone).date()
+    hours = service_opening_hours(council, case.service, start, closures=policy.calendar.closures)
+    if hours is None:
+        raise ClockError(
+            f"{case.service.service_id} has no queue with opening hours to count hours over"
+        )
+    engine = []
+    for event in engine_events(events):
+        if event.kind is EventKind.RESPONDED and event.at is None:
+            # A response recorded for a past day without a time counts at that day's end:
+            # never earlier than it may have been.
+            end = dt.datetime.combine(event.on, dt.time(23, 59, 59), tzinfo=council.zone)
+            event = dataclasses.replace(event, at=end)
+        engine.append(event)
+    return compute_hour_clock(policy, received_at, engine, OpeningTime(hours))
 
 
 def stage_policy(case: Case, stage: int | None = None) -> ClockPolicy | None:
@@ -321,6 +405,7 @@ def replay_clock(
     *,
     today: dt.date,
     calendars: due_date.CalendarSource | None = None,
+    now: dt.datetime | None = None,
 ) -> CaseClock | None:
     """The case's current-stage clock from `events`; None when the case keeps no clock.
 
@@ -331,13 +416,20 @@ def replay_clock(
         return None
     calendars = calendars or calendar_source(division=council.division, council=council)
     calendar = calendars(policy.calendar)
-    clock = compute_clock(policy, case.stage_received_on, engine_events(events), calendar)
+    if policy.hour_based:
+        clock = _hour_clock(case, council, policy, events)
+    else:
+        clock = compute_clock(policy, case.stage_received_on, engine_events(events), calendar)
     due_soon = clock_settings_of(council).due_soon_working_days
     return CaseClock(
         policy=policy,
         clock=clock,
         status=clock_status(
-            clock, today=today, calendar=calendar.working, due_soon_working_days=due_soon
+            clock,
+            today=today,
+            calendar=calendar.working,
+            due_soon_working_days=due_soon,
+            now=now or timezone.now(),
         ),
         # A response sent before any acknowledgement answers both.
         acknowledgement=deadline_status(
@@ -373,17 +465,21 @@ def due_soon_limit(council: Council, today: dt.date, working: WorkingCalendar) -
     return working.add_working_days(today, days + 1) - dt.timedelta(days=1)
 
 
-def overdue_filter(today: dt.date) -> Q:
+def overdue_filter(today: dt.date, now: dt.datetime | None = None) -> Q:
     """Open deadlines past: a response not given by its due date, or an acknowledgement not
-    sent by its date (a late acknowledgement is its own breach). Waiting stops the response."""
-    response = Q(responded_on__isnull=True, due__lt=today) & ~Q(waiting_for__gt="")
+    sent by its date (a late acknowledgement is its own breach). Waiting stops the response.
+    With `now`, an hour-based standard is overdue from its due moment, not the next day."""
+    past = Q(due__lt=today)
+    if now is not None:
+        past |= Q(due_at__lt=now)
+    response = Q(responded_on__isnull=True) & past & ~Q(waiting_for__gt="")
     acknowledgement = Q(
         acknowledged_on__isnull=True, responded_on__isnull=True, acknowledge_by__lt=today
     )
     return response | acknowledgement
 
 
-def due_soon_filter(today: dt.date, limit: dt.date) -> Q:
+def due_soon_filter(today: dt.date, limit: dt.date, now: dt.datetime | None = None) -> Q:
     """Open deadlines from today to `limit` (and none already past)."""
     response = Q(responded_on__isnull=True, due__gte=today, due__lte=limit) & ~Q(waiting_for__gt="")
     acknowledgement = Q(
@@ -392,7 +488,7 @@ def due_soon_filter(today: dt.date, limit: dt.date) -> Q:
         acknowledge_by__gte=today,
         acknowledge_by__lte=limit,
     )
-    return (response | acknowledgement) & ~overdue_filter(today)
+    return (response | acknowledgement) & ~overdue_filter(today, now)
 
 
 # Which cases the viewer may see -----------------------------------------------------------------
@@ -427,6 +523,52 @@ def teams_of(viewer: Any, council: Council) -> list[Team]:
 def case_types_of(council: Council, *, active_only: bool = True) -> QuerySet[CaseType]:
     types = CaseType.objects.filter(council=council)
     return types.filter(active=True) if active_only else types
+
+
+def configurable_case_type(viewer: Any, council: Council, type_id: str) -> CaseType:
+    """One of the council's case types, for an administrator to configure (404 otherwise)."""
+    policies.require_configure(viewer, council)
+    case_type = CaseType.objects.filter(council=council, type_id=type_id).first()
+    if case_type is None:
+        raise Http404("case type")
+    return case_type
+
+
+def configurable_case_types(viewer: Any, council: Council) -> list[CaseType]:
+    """All the council's case types, active or not, for its administrators."""
+    policies.require_configure(viewer, council)
+    return list(CaseType.objects.filter(council=council).order_by("name"))
+
+
+def procedure_choices(council: Council) -> list[tuple[str, str]]:
+    """The complaints procedures a case type may follow: the council's chosen one by default,
+    the presets, and the council's own."""
+    from .engine.policies import PRESET_PROCEDURES, default_procedure_for
+
+    settings = clock_settings_of(council)
+    default = settings.complaint_procedure or default_procedure_for(council.division)
+    choices = [("", _("The council's procedure (%(name)s)") % {"name": default})]
+    for name in sorted({*PRESET_PROCEDURES, *settings.procedures}):
+        choices.append((name, name))
+    return choices
+
+
+def clock_summary(case_type: CaseType) -> str:
+    """A case type's clock in a few words, for the list of types."""
+    if case_type.clock_params:
+        try:
+            return str(policy_from_data(case_type.clock_params).respond or _("No limit"))
+        except PolicyError:
+            return _("Not valid")
+    if case_type.clock_policy:
+        return case_type.clock_policy
+    if case_type.kind == CaseKind.SERVICE_REQUEST:
+        return _("Set per service, or none")
+    if case_type.kind in (CaseKind.COMPLIMENT, CaseKind.COMMENT):
+        return _("No clock")
+    if case_type.kind == CaseKind.COMPLAINT:
+        return _("The council's procedure")
+    return _("Set by law")
 
 
 def case_subject(case: Case, roles: Iterable[CaseParty] | None = None) -> str:
@@ -631,7 +773,13 @@ def case_page(viewer: Any, council: Council, reference: str, *, reason: str = ""
             case.acknowledged_on or case.responded_on,
             today,
         ),
-        response_status=live_status(case.clock_status, case.due, case.responded_on, today),
+        response_status=(
+            ClockStatus.OVERDUE
+            if case.due_at is not None
+            and case.responded_on is None
+            and timezone.now() > case.due_at
+            else live_status(case.clock_status, case.due, case.responded_on, today)
+        ),
         viewer_team_ids=team_ids,
     )
 
@@ -878,6 +1026,8 @@ def worklist(
     """
     if name not in WORKLISTS:
         raise Http404("worklist")
+    # The moment hour-based standards are judged at (only when judging the real today).
+    now = timezone.now() if today is None else None
     today = today or local_today(council)
     visible = cases_visible_to(viewer, council).filter(closed=False)
     teams = teams_of(viewer, council)
@@ -896,24 +1046,24 @@ def worklist(
         # Their teams' cases, and their own wherever they sit.
         scoped = visible.filter(Q(owner_team_id__in=scope_teams) | Q(owner=viewer))
     if name == "overdue":
-        scoped = scoped.filter(overdue_filter(today))
+        scoped = scoped.filter(overdue_filter(today, now))
     elif name == "due-soon":
-        scoped = scoped.filter(due_soon_filter(today, limit))
+        scoped = scoped.filter(due_soon_filter(today, limit, now))
     cases = list(
         scoped.select_related("case_type", "service", "owner_team", "owner").order_by(
             F("due").asc(nulls_last=True), "opened_at", "pk"
         )[: WORKLIST_LIMIT + 1]
     )
     more = len(cases) > WORKLIST_LIMIT
-    rows = [case_row(case, today, limit) for case in cases[:WORKLIST_LIMIT]]
+    rows = [case_row(case, today, limit, now) for case in cases[:WORKLIST_LIMIT]]
     rows.sort(key=lambda row: (row.deadline is None, row.deadline or today, row.case.pk))
     counts: list[DeadlineCount] = []
     escalated: list[CaseRow] = []
     if name in ("overdue", "due-soon"):
         counts = deadline_counts(visible.filter(owner_team_id__in=scope_teams), today, limit)
         escalated = [
-            case_row(case, today, limit)
-            for case in visible.filter(overdue_filter(today), escalations__escalated_to=viewer)
+            case_row(case, today, limit, now)
+            for case in visible.filter(overdue_filter(today, now), escalations__escalated_to=viewer)
             .select_related("case_type", "service", "owner_team", "owner")
             .distinct()
             .order_by("due", "pk")[:WORKLIST_LIMIT]
@@ -939,10 +1089,13 @@ def worklist(
     )
 
 
-def case_row(case: Case, today: dt.date, limit: dt.date) -> CaseRow:
-    """The case's next open deadline (the acknowledgement first) and its status today."""
+def case_row(case: Case, today: dt.date, limit: dt.date, now: dt.datetime | None = None) -> CaseRow:
+    """The case's next open deadline (the acknowledgement first) and its status today (an
+    hour-based standard's at `now`, when given)."""
     if case.closed or case.responded_on is not None:
         return CaseRow(case, None, "", case.clock_status)
+    if case.due_at is not None and now is not None and now > case.due_at:
+        return CaseRow(case, case.due, "respond", ClockStatus.OVERDUE)
     if case.acknowledge_by and case.acknowledged_on is None and case.acknowledge_by < today:
         return CaseRow(case, case.acknowledge_by, "acknowledge", ClockStatus.OVERDUE)
     if case.waiting_for:

@@ -33,6 +33,7 @@ from .forms import (
     AssignForm,
     AttachForm,
     BounceForm,
+    CaseTypeForm,
     ClockEventForm,
     HandoverForm,
     KpiPeriodForm,
@@ -74,6 +75,7 @@ def sub_navigation(request: HttpRequest) -> list[dict[str, Any]]:
         items.append((_("Case KPIs"), reverse("cases:kpis")))
     if council is not None and policies.may_configure(request.user, council):
         items.append((_("Updates to residents"), reverse("cases:updates")))
+        items.append((_("Case types"), reverse("cases:types")))
     return [
         {"label": label, "href": href, "current": request.path == href} for label, href in items
     ]
@@ -737,3 +739,66 @@ def default_updates(request: HttpRequest) -> HttpResponse:
     created = actions.do_use_default_updates(actor=request.user, council=council)
     messages.success(request, _("%(count)s default updates added") % {"count": len(created)})
     return redirect("cases:updates")
+
+
+# Configuring case types -------------------------------------------------------------------------
+
+
+def case_types(request: HttpRequest) -> HttpResponse:
+    """The council's case types, for its administrators to configure."""
+    council = _council(request)
+    policies.require_configure(request.user, council)
+    actions.ensure_case_types(council)
+    types = selectors.configurable_case_types(request.user, council)
+    return _render(
+        request,
+        "cases/case_types.html",
+        {"types": [(case_type, selectors.clock_summary(case_type)) for case_type in types]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_case_type(request: HttpRequest, type_id: str) -> HttpResponse:
+    """One case type's name, statuses, transitions and clock, saved through
+    `do_configure_case_type` (whose checks show in the error summary)."""
+    council = _council(request)
+    case_type = selectors.configurable_case_type(request.user, council, type_id)
+    form = CaseTypeForm(
+        request.POST or None,
+        case_type=case_type,
+        procedures=selectors.procedure_choices(council),
+    )
+    if request.method == "POST" and form.is_valid():
+        statuses, transitions = form.workflow()
+        clock_policy, clock_params = form.clock()
+        try:
+            actions.do_configure_case_type(
+                actor=request.user,
+                council=council,
+                type_id=case_type.type_id,
+                name=form.cleaned_data["name"].strip(),
+                kind=case_type.kind,
+                statuses=statuses,
+                initial_status=form.cleaned_data["initial_status"],
+                transitions=transitions,
+                clock_policy=clock_policy,
+                clock_params=clock_params,
+                active=form.cleaned_data["active"],
+            )
+        except ValidationError as error:
+            # The workflow's problems belong to the whole table (the summary links to it); the
+            # clock's to the clock's question.
+            clock_field = "clock" if "clock" in form.fields else "procedure"
+            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for key, problems in errors.items():
+                field = clock_field if key == "clock_policy" else key
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("%(name)s saved") % {"name": form.cleaned_data["name"]})
+            return redirect("cases:types")
+    return _render(
+        request,
+        "cases/case_type.html",
+        {"form": form, "case_type": case_type, "rows": form.status_rows()},
+        status=400 if form.errors else 200,
+    )
