@@ -1,6 +1,7 @@
-"""API of the CRM: find, read, create and update people, with the desktop's permission checks
-and access logging (every search is one access entry, every read a view of the record and of
-its markers).
+"""API of the CRM: find, read, create and update people, and log and list their contacts, with
+the desktop's permission checks and access logging (every search is one access entry, every read
+a view of the record and of its markers). A merged record's reference answers for the record it
+was merged into.
 
 A restricted or safeguarding person opens only for staff who may open restricted records, and
 only with a reason, sent in the `X-Access-Reason` header (kept out of URLs and server logs); the
@@ -17,6 +18,7 @@ from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from frontdoor.contacts.desktop import do_log_contact
 from frontdoor.core.selectors import council_for
 
 from .actions import (
@@ -27,10 +29,18 @@ from .actions import (
     do_create_person,
     do_update_party,
 )
+from .merging import resolve_reference
 from .models import ContactPointKind, Party
 from .policies import require_read_people
 from .search import search_parties
-from .selectors import PersonPage, ReasonRequired, TimelineFilters, open_party, person_page
+from .selectors import (
+    PersonPage,
+    ReasonRequired,
+    TimelineFilters,
+    _timeline,
+    open_party,
+    person_page,
+)
 
 router = Router(tags=["Residents"])
 REASON_HEADER = "X-Access-Reason"
@@ -194,6 +204,8 @@ def person_out(page: PersonPage) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, council: Any, reference: str, reason: str, **filters: Any) -> Any:
+    # A merged record's reference reads the record it was merged into.
+    reference = resolve_reference(council, reference) or reference
     try:
         return person_page(
             request.user,
@@ -296,6 +308,7 @@ def update(
     x_access_reason: Header[str] = "",
 ) -> dict[str, Any]:
     council = council_for(request.user, slug)
+    reference = resolve_reference(council, reference) or reference
     try:
         party: Party = open_party(
             request.user, reference, council=council, reason=x_access_reason, log=False
@@ -307,3 +320,156 @@ def update(
     values = body.model_dump(exclude_unset=True)
     do_update_party(actor=request.user, party=party, **values)
     return person_out(_page(request, council, party.reference, x_access_reason))
+
+
+# --------------------------------------------------------------------------------------------
+# A person's contacts: log one, list them
+# --------------------------------------------------------------------------------------------
+
+
+class ContactIn(Schema):
+    channel: str = Field(..., max_length=20, description="phone, email, webchat, face_to_face...")
+    service: str = Field(..., max_length=63, description="a service id of the council's catalogue")
+    outcome: str = Field("answered", max_length=20)
+    resolution: str = Field("", max_length=30)
+    wrap_code: str = Field("", max_length=100)
+    notes: str = Field("", max_length=5000)
+    failure_demand: bool | None = None
+    failure_demand_type: str = Field("", max_length=40)
+    sensitivity: str = Field("", max_length=15)
+    telephony_id: str = Field(
+        "", max_length=100, description="the call's id: enriches that call's contact instead"
+    )
+    offered_at: dt.datetime | None = None
+
+
+class ContactOut(Schema):
+    contact_id: int
+    offered_at: dt.datetime
+    channel: str
+    service_id: str
+    service_name: str
+    outcome: str
+    resolution: str
+    wrap_code: str
+    source: str
+    role: str
+    restricted: bool
+
+
+class LoggedContactOut(Schema):
+    reference: str
+    created: bool
+    contact: ContactOut
+    prompts: list[str]
+
+
+class ContactListOut(Schema):
+    reference: str
+    contacts: list[ContactOut]
+    more: bool
+
+
+def _person(request: HttpRequest, council: Any, reference: str, reason: str) -> Party:
+    """The person a contacts endpoint works on, opened (and logged) as the desktop's pages open
+    them. A merged record's reference stands for the record it was merged into."""
+    reference = resolve_reference(council, reference) or reference
+    try:
+        return open_party(request.user, reference, council=council, reason=reason)
+    except ReasonRequired as error:
+        raise HttpError(
+            403, f"This record is restricted: give your reason in the {REASON_HEADER} header."
+        ) from error
+
+
+def _contact_out(contact: Any, role: str) -> dict[str, Any]:
+    restricted = contact.sensitivity != "normal"
+    return {
+        "contact_id": contact.pk,
+        "offered_at": contact.offered_at,
+        "channel": contact.channel,
+        "service_id": contact.service.service_id,
+        "service_name": contact.service.name,
+        "outcome": contact.outcome,
+        "resolution": contact.resolution,
+        "wrap_code": "" if restricted else contact.wrap_code,
+        "source": contact.source,
+        "role": role,
+        "restricted": restricted,
+    }
+
+
+@router.post(
+    "/councils/{slug}/people/{reference}/contacts",
+    response={201: LoggedContactOut},
+    summary="Log a contact with a person (or complete the call's record, given its telephony "
+    "id), as the desktop does: checked, audited, early-intervention rules evaluated",
+)
+def log_contact(
+    request: HttpRequest,
+    slug: str,
+    reference: str,
+    body: ContactIn,
+    x_access_reason: Header[str] = "",
+) -> Status[dict[str, Any]]:
+    council = council_for(request.user, slug)
+    party = _person(request, council, reference, x_access_reason)
+    logged = do_log_contact(actor=request.user, party=party, **body.model_dump())
+    contact = logged.contact
+    contact.refresh_from_db()
+    return Status(
+        201,
+        {
+            "reference": party.reference,
+            "created": logged.created,
+            "contact": _contact_out(contact, "subject"),
+            "prompts": [p.text for p in logged.prompts],
+        },
+    )
+
+
+@router.get(
+    "/councils/{slug}/people/{reference}/contacts",
+    response=ContactListOut,
+    summary="A person's contacts across every service and channel you may see, newest first "
+    "(filter by service, channel and local dates); logged as a view of the record",
+)
+def list_contacts(
+    request: HttpRequest,
+    slug: str,
+    reference: str,
+    query: Query[TimelineQueryIn],
+    x_access_reason: Header[str] = "",
+) -> dict[str, Any]:
+    council = council_for(request.user, slug)
+    party = _person(request, council, reference, x_access_reason)
+    references = list(party.external_references.all())
+    filters = TimelineFilters(
+        service=query.service,
+        channel=query.channel,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        limit=query.limit,
+    )
+    # The person page's own timeline read (one statement): the same contacts, same filtering.
+    entries, more = _timeline(request.user, party, references, filters)
+    return {
+        "reference": party.reference,
+        "contacts": [
+            {
+                "contact_id": e.contact_id,
+                "offered_at": e.offered_at,
+                "channel": e.channel,
+                "service_id": e.service_id,
+                "service_name": e.service_name,
+                "outcome": e.outcome,
+                "resolution": e.resolution,
+                "wrap_code": e.wrap_code,
+                "source": e.source,
+                "role": e.role,
+                "restricted": e.restricted,
+            }
+            for e in entries
+        ],
+        "more": more,
+    }

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontdoor.core.models import Council, CouncilOwned, Sensitivity
@@ -779,3 +780,174 @@ class ResidentImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number}, {self.column}: {self.reason}"
+
+
+# --------------------------------------------------------------------------------------------
+# Likely duplicates and merges
+# --------------------------------------------------------------------------------------------
+
+
+class DuplicateRun(CouncilOwned):
+    """One run of duplicate detection over a council's people: what it compared and found.
+
+    `model` is the trained model (each field's levels with m, u and weight): no personal data,
+    and what explains every candidate's evidence.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    threshold = models.FloatField()
+    records = models.PositiveIntegerField(default=0)
+    pairs_found = models.PositiveIntegerField(default=0)
+    new_candidates = models.PositiveIntegerField(default=0)
+    remembered = models.PositiveIntegerField(
+        default=0, help_text=_("Pairs found again that someone had decided are not duplicates.")
+    )
+    prior = models.FloatField(null=True, blank=True)
+    fields_used = models.JSONField(default=list)
+    model = models.JSONField(default=dict)
+    seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"duplicate run {self.pk} ({self.status})"
+
+
+class CandidateStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    NOT_DUPLICATE = "not_duplicate", _("Not a duplicate")
+    MERGED = "merged", _("Merged")
+    # One of the pair was merged into someone else: a later run compares the survivor afresh.
+    SUPERSEDED = "superseded", _("Replaced by another merge")
+
+
+class DuplicateCandidate(CouncilOwned):
+    """Two people who are probably one: the match probability and the evidence for it.
+
+    `evidence` is one entry per field compared: {"field", "verdict" (agree, partial, disagree,
+    missing), "level" (how it compared), "weight" (bits for or against)}; never the values.
+    The pair is stored once, lower id first. A "not a duplicate" decision stays with the pair:
+    later runs leave it as decided.
+    """
+
+    first = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    match_weight = models.FloatField()
+    evidence = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=15, choices=CandidateStatus.choices, default=CandidateStatus.OPEN
+    )
+    run = models.ForeignKey(
+        DuplicateRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="candidates"
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    audit_personal_fields = ("decision_note",)
+
+    class Meta:
+        ordering = ["-probability", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="duplicate_pair_in_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["council", "status", "-probability"], name="duplicate_worklist")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.probability:.3f})"
+
+
+class MergeStatus(models.TextChoices):
+    ACTIVE = "active", _("Merged")
+    UNDONE = "undone", _("Undone")
+
+
+class PartyMerge(CouncilOwned):
+    """One party merged into another: the survivor keeps everything the merged party had.
+
+    The merged party's row stays (so its audit trail, sealed under its own key, stays readable
+    and an unmerge can give its rows back) but is found by nothing: its search keys go, its
+    reference and external references resolve to the survivor. `moves` records exactly what
+    changed, so an unmerge within `undo_until` restores it. `survivor_before` holds the
+    survivor's own values the merge changed (sensitivity; accessibility needs, combined).
+    """
+
+    survivor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="merges_received")
+    merged = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="merges_away")
+    merged_reference = models.CharField(max_length=16)
+    candidate = models.ForeignKey(
+        DuplicateCandidate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=10, choices=MergeStatus.choices, default=MergeStatus.ACTIVE
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    undo_until = models.DateTimeField()
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    survivor_before = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)  # counts by kind of row, for the page and the audit
+
+    audit_personal_fields = ("reason", "merged_reference")
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(survivor=F("merged")), name="merge_two_parties"),
+            models.UniqueConstraint(
+                fields=["merged"], condition=Q(status="active"), name="merged_away_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["survivor", "status"], name="merge_survivor")]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} into {self.survivor_id} ({self.status})"
+
+
+class PartyMergeMove(models.Model):
+    """One value a merge changed on one row (or a row it created), to put back on unmerge.
+
+    `field` "__created__" marks a row the merge made (an unmerge deletes it).
+    """
+
+    merge = models.ForeignKey(PartyMerge, on_delete=models.CASCADE, related_name="moves")
+    model = models.CharField(max_length=100)  # "citizens.address"
+    object_id = models.CharField(max_length=40)
+    field = models.CharField(max_length=50)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["model", "object_id"], name="merge_move_object")]
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.object_id}.{self.field}"

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import duplicate_views, views
 
 app_name = "citizens"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("prompts/rules/", views.rules, name="rules"),
     path("prompts/rules/new/", views.rule, name="rule-new"),
     path("prompts/rules/<int:pk>/", views.rule, name="rule"),
+    # Likely duplicates and merges (information governance); before the references too.
+    path("duplicates/", duplicate_views.worklist, name="duplicates"),
+    path("duplicates/run/", duplicate_views.run, name="duplicates-run"),
+    path("duplicates/<int:pk>/", duplicate_views.candidate, name="duplicate"),
+    path("duplicates/<int:pk>/decide/", duplicate_views.decide, name="duplicate-decide"),
+    path("duplicates/merges/", duplicate_views.merges, name="merges"),
+    path("duplicates/merges/<int:pk>/", duplicate_views.merge, name="merge"),
     re_path(rf"^{REFERENCE}/$", views.person, name="person"),
     re_path(rf"^{REFERENCE}/log/$", views.log_contact, name="log-contact"),
     re_path(rf"^{REFERENCE}/contacts/(?P<pk>\d+)/$", views.contact, name="contact"),

@@ -44,6 +44,7 @@ from .forms import (
     SearchForm,
     TimelineFilterForm,
 )
+from .merging import resolve_reference
 from .models import AccessibilityNeeds, PartyRoleKind
 from .policies import require_read_people
 from .selectors import ReasonRequired, TimelineFilters, open_party, person_page, search_parties
@@ -230,6 +231,10 @@ def person(request: HttpRequest, reference: str) -> HttpResponse:
     """The person page; a restricted person first asks why they are being opened."""
     council = _council(request)
     require_read_people(request.user, council)
+    survivor = resolve_reference(council, reference)
+    if survivor is not None and survivor != reference:
+        # A merged record's page (a bookmark, an old link) is the survivor's page now.
+        return redirect("citizens:person", reference=survivor)
     key = f"party:{reference}"
     reason_form = ReasonForm(request.POST or None)
     if request.method == "POST" and reason_form.is_valid():
@@ -302,6 +307,10 @@ def _age(born: dt.date | None, today: dt.date) -> int | None:
 def _open_person(request: HttpRequest, reference: str) -> Any:
     """The person an action page works on, opened (and logged) like the person page."""
     council = _council(request)
+    survivor = resolve_reference(council, reference)
+    if survivor is not None and survivor != reference:
+        # Nothing is recorded against a merged record: it works on the survivor instead.
+        reference = survivor
     return open_party(
         request.user, reference, council=council, reason=_reason_for(request, f"party:{reference}")
     )

@@ -21,7 +21,7 @@ import shutil
 import time
 import zoneinfo
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from frontdoor.contacts.models import Contact
 from frontdoor.core.models import Council, Queue, Service, ServiceFamilyMembership
 from frontdoor.insight.engine.facts import FACT_SCHEMA
 
+from .merges import canonical_ref, person_ref_aliases
 from .models import KpiSettings, SnapshotState
 
 # Transactions still open when a refresh starts may commit rows stamped a little earlier than
@@ -100,6 +101,9 @@ class FactContext:
     queue_ids: dict[int, str]
     family_timeline: dict[int, tuple[list[dt.date], list[str]]]
     queue_sourced_channels: frozenset[str]
+    # {(source, citizen_ref): survivor's reference} for merged people, so a merged person's
+    # contacts share the survivor's pseudonymous key (empty when nobody was merged).
+    aliases: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def for_council(cls, council: Council) -> FactContext:
@@ -125,6 +129,7 @@ class FactContext:
             queue_sourced_channels=frozenset(
                 kpi_settings.queue_sourced_channels if kpi_settings else ()
             ),
+            aliases=person_ref_aliases(council.pk),
         )
 
     def family_on(self, service_pk: int, local_date: dt.date) -> str:
@@ -186,7 +191,9 @@ def facts_table(context: FactContext, rows: Iterable[tuple[Any, ...]]) -> pa.Tab
         columns["failure_demand_type"].append(fd_type or None)
         columns["csat_sign"].append(_CSAT_SIGN.get(csat))
         columns["person_key"].append(
-            person_key(context.council_id, citizen_ref) if citizen_ref else None
+            person_key(context.council_id, canonical_ref(context.aliases, source, citizen_ref))
+            if citizen_ref
+            else None
         )
         columns["email_known"].append(email_known)
         columns["wrap_code"].append(wrap_code or None)

@@ -31,6 +31,7 @@ AREAS = [
     Area(_("Cases"), "cases:mine", ("handle_cases", "lead_team")),
     Area(_("Contact imports"), "contacts:imports", "import_contacts"),
     Area(_("Staff and teams"), "identity:staff", "manage_staff"),
+    Area(_("Likely duplicates"), "citizens:duplicates", "govern_information"),
     Area(_("Audit"), "audit:changes", "view_audit"),
     Area(_("Council settings"), "core:council-settings", "administer_council"),
 ]

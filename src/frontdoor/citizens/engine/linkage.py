@@ -18,7 +18,6 @@ Pure: values in, values out, no Django. DuckDB runs in memory for one call and i
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import time
@@ -101,14 +100,20 @@ class LinkageSettings:
 
     `threshold` is the match probability a pair must reach. `u_sample_pairs` bounds the random
     pairs that estimate u (more is steadier and slower). `prior_recall` is how much of the truth
-    the strict rules (same names and date of birth; a shared phone or email with the same family
-    name) are taken to find when the prior is estimated.
+    the strict rules (same names and date of birth; same family name, date of birth and
+    postcode; same names and address) are taken to find when the prior is estimated.
+
+    m starts from each comparison's stated m probabilities (what a true match usually looks
+    like: the same name 85% of the time...) and expectation maximisation re-estimates it from
+    the data, given at least `min_records_for_em` records: on fewer, EM has too few true pairs
+    to learn from and overfits, so the stated values stand.
     """
 
     threshold: float = 0.9
     u_sample_pairs: float = 2e6
     prior_recall: float = 0.7
     max_em_iterations: int = 25
+    min_records_for_em: int = 1000
     seed: int = 1
 
 
@@ -206,9 +211,12 @@ def _comparisons(fields: Sequence[str]) -> list[Any]:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
+    def missing(column: str) -> Any:
+        return cll.NullLevel(column).configure(label_for_charts="Missing")
+
     def name(column: str, sounds: str, description: str, initial: bool) -> Any:
         levels: list[Any] = [
-            cll.NullLevel(column),
+            missing(column),
             cll.ExactMatchLevel(column, term_frequency_adjustments=True).configure(
                 label_for_charts="Same"
             ),
@@ -223,9 +231,10 @@ def _comparisons(fields: Sequence[str]) -> list[Any]:
                 ).configure(label_for_charts="Same initial")
             )
         levels.append(cll.ElseLevel().configure(label_for_charts="Different"))
+        m = [0.85, 0.06, 0.03, 0.02, 0.02, 0.02] if initial else [0.85, 0.07, 0.03, 0.02, 0.03]
         return cl.CustomComparison(
             levels, output_column_name=column, comparison_description=description
-        )
+        ).configure(m_probabilities=m)
 
     def date_of_birth() -> Any:
         column = "date_of_birth"
@@ -240,7 +249,7 @@ def _comparisons(fields: Sequence[str]) -> list[Any]:
         )
         return cl.CustomComparison(
             [
-                cll.NullLevel(column),
+                missing(column),
                 cll.ExactMatchLevel(column).configure(label_for_charts="Same"),
                 cll.DamerauLevenshteinLevel(column, 1).configure(
                     label_for_charts="One digit different or two swapped"
@@ -253,7 +262,7 @@ def _comparisons(fields: Sequence[str]) -> list[Any]:
             ],
             output_column_name=column,
             comparison_description="date of birth",
-        )
+        ).configure(m_probabilities=[0.9, 0.05, 0.01, 0.02, 0.02])
 
     def postcode() -> Any:
         column = "postcode"
@@ -265,7 +274,7 @@ def _comparisons(fields: Sequence[str]) -> list[Any]:
         district = f"{uk} AND left(postcode_l, -3) = left(postcode_r, -3)"
         return cl.CustomComparison(
             [
-                cll.NullLevel(column),
+                missing(column),
                 cll.ExactMatchLevel(column, term_frequency_adjustments=True).configure(
                     label_for_charts="Same"
                 ),
@@ -278,11 +287,11 @@ def _comparisons(fields: Sequence[str]) -> list[Any]:
             ],
             output_column_name=column,
             comparison_description="postcode",
-        )
+        ).configure(m_probabilities=[0.8, 0.03, 0.05, 0.04, 0.08])
 
-    def text(column: str, thresholds: Sequence[float], description: str) -> Any:
+    def text(column: str, thresholds: Sequence[float], description: str, m: list[float]) -> Any:
         levels: list[Any] = [
-            cll.NullLevel(column),
+            missing(column),
             cll.ExactMatchLevel(column, term_frequency_adjustments=True).configure(
                 label_for_charts="Same"
             ),
@@ -293,26 +302,26 @@ def _comparisons(fields: Sequence[str]) -> list[Any]:
         levels.append(cll.ElseLevel().configure(label_for_charts="Different"))
         return cl.CustomComparison(
             levels, output_column_name=column, comparison_description=description
-        )
+        ).configure(m_probabilities=m)
 
     def shared(column: str, label: str, description: str) -> Any:
         return cl.CustomComparison(
             [
-                cll.NullLevel(column),
+                missing(column),
                 cll.ArrayIntersectLevel(column, 1).configure(label_for_charts=label),
                 cll.ElseLevel().configure(label_for_charts="None in common"),
             ],
             output_column_name=column,
             comparison_description=description,
-        )
+        ).configure(m_probabilities=[0.6, 0.4])
 
     builders = {
         "given_name": lambda: name("given_name", "given_sounds", "given name", initial=True),
         "family_name": lambda: name("family_name", "family_sounds", "family name", initial=False),
         "date_of_birth": date_of_birth,
         "postcode": postcode,
-        "address": lambda: text("address", (0.9, 0.75), "address"),
-        "locality": lambda: text("locality", (0.88,), "town or district"),
+        "address": lambda: text("address", (0.9, 0.75), "address", [0.7, 0.1, 0.05, 0.15]),
+        "locality": lambda: text("locality", (0.88,), "town or district", [0.85, 0.05, 0.1]),
         "phones": lambda: shared("phones", "A number in common", "phone numbers"),
         "emails": lambda: shared("emails", "An address in common", "email addresses"),
     }
@@ -448,7 +457,9 @@ def _run(datasets: Sequence[Sequence[LinkRecord]], settings: LinkageSettings) ->
             max_iterations=settings.max_em_iterations,
         )
         linker = Linker(registered if linking else registered[0], creator, log_level=logging.ERROR)
-        prior = _train(linker, fields, records, settings, linking)
+        sizes = [len(t) for t in tables]
+        all_pairs = sizes[0] * sizes[1] if linking else records * (records - 1) / 2
+        prior = _train(linker, fields, records, all_pairs, settings)
         predictions = linker.inference.predict(
             threshold_match_probability=settings.threshold, warning_mode="never"
         )
@@ -469,7 +480,7 @@ def _run(datasets: Sequence[Sequence[LinkRecord]], settings: LinkageSettings) ->
 
 
 def _train(
-    linker: Any, fields: Sequence[str], records: int, settings: LinkageSettings, linking: bool
+    linker: Any, fields: Sequence[str], records: int, all_pairs: float, settings: LinkageSettings
 ) -> float:
     """u from random pairs, the prior from strict rules, m by expectation maximisation."""
     training = linker.training
@@ -481,10 +492,9 @@ def _train(
                 deterministic, recall=settings.prior_recall
             )
             prior = float(linker._settings_obj._probability_two_random_records_match)
-        except Exception:  # noqa: BLE001 - no pair met a strict rule: keep the default prior
+        except Exception:  # no pair met a strict rule (a small council): the floor below
             prior = 0.0
     # A handful of records may meet no strict rule, or all of them: keep the prior sensible.
-    all_pairs = records * records / 4 if linking else records * (records - 1) / 2
     floor = 1.0 / max(all_pairs, 1.0)
     if not (floor <= prior <= 0.5) or math.isnan(prior):
         prior = min(max(prior, floor), 0.5) if not math.isnan(prior) else floor
@@ -495,12 +505,14 @@ def _train(
         min_count_per_level=None,
         num_chunks=1,
     )
+    if records < settings.min_records_for_em:
+        return prior
     for rule in _training_rules(fields):
         try:
             training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
-        except Exception:  # noqa: BLE001, S112 - a block too small to train: the others do
+        except Exception:  # noqa: S112 - a block too small to train: the others do
             continue
     return prior
 
@@ -626,4 +638,3 @@ def accuracy(found: Iterable[tuple[str, str]], truth: Iterable[tuple[str, str]])
     true_set = {tuple(sorted(p)) for p in truth}
     hits = len(found_set & true_set)
     return Accuracy(hits, len(found_set) - hits, len(true_set) - hits)
-
