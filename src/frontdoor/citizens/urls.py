@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import duplicate_views, views
+from . import duplicate_views, marker_views, views
 
 app_name = "citizens"
 
@@ -24,6 +24,21 @@ urlpatterns = [
     path("duplicates/<int:pk>/decide/", duplicate_views.decide, name="duplicate-decide"),
     path("duplicates/merges/", duplicate_views.merges, name="merges"),
     path("duplicates/merges/<int:pk>/", duplicate_views.merge, name="merge"),
+    # Vulnerability and staff-safety markers, accessibility needs.
+    path("markers/reviews/", marker_views.reviews, name="marker-reviews"),
+    path("markers/safety/<int:pk>/decide/", marker_views.decide_safety, name="safety-decide"),
+    re_path(
+        rf"^{REFERENCE}/markers/vulnerability/new/$",
+        marker_views.add_vulnerability,
+        name="vulnerability-new",
+    ),
+    re_path(
+        rf"^{REFERENCE}/markers/vulnerability/(?P<pk>\d+)/review/$",
+        marker_views.review_vulnerability,
+        name="vulnerability-review",
+    ),
+    re_path(rf"^{REFERENCE}/markers/safety/new/$", marker_views.propose_safety, name="safety-new"),
+    re_path(rf"^{REFERENCE}/needs/$", marker_views.change_needs, name="needs"),
     re_path(rf"^{REFERENCE}/$", views.person, name="person"),
     re_path(rf"^{REFERENCE}/log/$", views.log_contact, name="log-contact"),
     re_path(rf"^{REFERENCE}/contacts/(?P<pk>\d+)/$", views.contact, name="contact"),

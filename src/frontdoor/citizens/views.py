@@ -81,6 +81,7 @@ def sub_navigation(request: HttpRequest, council: Council) -> list[dict[str, Any
     items = [(_("Find a person"), reverse("citizens:search"))]
     if may(request.user, "lead_team", council):
         items.append((_("Early-intervention prompts"), reverse("citizens:prompts")))
+        items.append((_("Marker reviews"), reverse("citizens:marker-reviews")))
     if intervention.may_configure_rules(request.user, council):
         items.append((_("Prompt rules"), reverse("citizens:rules")))
     return [
