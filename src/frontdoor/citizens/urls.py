@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import duplicate_views, marker_views, views
+from . import duplicate_views, marker_views, person_views, views
 
 app_name = "citizens"
 
@@ -27,6 +27,18 @@ urlpatterns = [
     # Vulnerability and staff-safety markers, accessibility needs.
     path("markers/reviews/", marker_views.reviews, name="marker-reviews"),
     path("markers/safety/<int:pk>/decide/", marker_views.decide_safety, name="safety-decide"),
+    # Adding a person, ending or reviewing a marker (person_views).
+    path("new/", person_views.new_person, name="person-new"),
+    re_path(
+        rf"^{REFERENCE}/markers/vulnerability/(?P<pk>\d+)/end/$",
+        person_views.end_vulnerability,
+        name="vulnerability-end",
+    ),
+    re_path(
+        rf"^{REFERENCE}/markers/safety/(?P<pk>\d+)/review/$",
+        person_views.review_safety,
+        name="safety-review",
+    ),
     re_path(
         rf"^{REFERENCE}/markers/vulnerability/new/$",
         marker_views.add_vulnerability,
