@@ -26,12 +26,12 @@ from .forms import ReasonForm
 from .models import CandidateStatus, MergeStatus
 from .selectors import ReasonRequired
 from .views import (
-    _apply_errors,
-    _council,
     _reason_for,
     _reason_page,
     _remember_reason,
     _render,
+    apply_action_errors,
+    council_of_request,
     sub_navigation,
 )
 
@@ -85,7 +85,7 @@ class UnmergeForm(forms.Form):
 
 
 def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    council = _council(request)
+    council = council_of_request(request)
     items = sub_navigation(request, council)
     here = request.path
     for label, name in (
@@ -105,7 +105,7 @@ def _page(
 
 
 def _reviewer(request: HttpRequest) -> Any:
-    council = _council(request)
+    council = council_of_request(request)
     duplicates.require_review_duplicates(request.user, council)
     return council
 
@@ -236,7 +236,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=merge_form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(merge_form, error)
+            apply_action_errors(merge_form, error)
         else:
             messages.success(
                 request,
@@ -293,7 +293,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, merge=found, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(
                 request,

@@ -25,7 +25,7 @@ DATE_ERRORS = {
 }
 
 
-def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+def govuk_date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -73,7 +73,7 @@ class VulnerabilityMarkerForm(forms.Form):
     consent_note = forms.CharField(
         label=_("Consent note (optional)"), max_length=300, required=False
     )
-    review_by = _date(_("Review by"), help_text=_("A date in the future, like 2026-09-30."))
+    review_by = govuk_date(_("Review by"), help_text=_("A date in the future, like 2026-09-30."))
 
 
 INFORMED_CHOICES = [
@@ -99,7 +99,7 @@ class SafetyMarkerForm(forms.Form):
         max_length=5000,
         error_messages={"required": _("Enter what happened")},
     )
-    incident_date = _date(_("Date of the incident (optional)"), required=False)
+    incident_date = govuk_date(_("Date of the incident (optional)"), required=False)
     individual_informed = forms.ChoiceField(
         label=_("Has the person been told about the marker?"),
         choices=INFORMED_CHOICES,
@@ -110,7 +110,7 @@ class SafetyMarkerForm(forms.Form):
     not_informed_reason = forms.CharField(
         label=_("If not, why not"), max_length=300, required=False
     )
-    review_by = _date(_("Review by"), help_text=_("A date in the future, like 2026-09-30."))
+    review_by = govuk_date(_("Review by"), help_text=_("A date in the future, like 2026-09-30."))
 
     def action_values(self) -> dict[str, Any]:
         """The cleaned values as `do_propose_safety_marker` takes them."""
@@ -123,7 +123,7 @@ class SafetyMarkerForm(forms.Form):
 class ReviewMarkerForm(forms.Form):
     """Confirm a marker still applies and set when to look again."""
 
-    next_review_by = _date(_("Next review by"), help_text=_("A date in the future."))
+    next_review_by = govuk_date(_("Next review by"), help_text=_("A date in the future."))
     guidance = forms.CharField(
         label=_("New guidance for staff (optional)"),
         help_text=_("Leave empty to keep the current guidance."),

@@ -40,7 +40,7 @@ from .selectors import (
     safety_markers_awaiting_approval,
     vulnerability_reviews_due,
 )
-from .views import _apply_errors, _council, _open_person, _render, sub_navigation
+from .views import _open_person, _render, apply_action_errors, council_of_request, sub_navigation
 
 
 def _navigation(request: HttpRequest, council: Council) -> list[dict[str, Any]]:
@@ -52,10 +52,10 @@ def _navigation(request: HttpRequest, council: Council) -> list[dict[str, Any]]:
     return items
 
 
-def _page(
+def render_form_page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("sub_navigation", _navigation(request, _council(request)))
+    context.setdefault("sub_navigation", _navigation(request, council_of_request(request)))
     return _render(request, template, context, status=status)
 
 
@@ -77,9 +77,11 @@ def _worklist_context(request: HttpRequest, council: Council) -> dict[str, Any]:
 
 def reviews(request: HttpRequest) -> HttpResponse:
     """Markers whose review date has come, and staff-safety markers awaiting a decision."""
-    council = _council(request)
+    council = council_of_request(request)
     # The selector refuses anyone who does not lead a team (PermissionDenied: a 403).
-    return _page(request, "citizens/markers/reviews.html", _worklist_context(request, council))
+    return render_form_page(
+        request, "citizens/markers/reviews.html", _worklist_context(request, council)
+    )
 
 
 def _safety_marker(request: HttpRequest, council: Council, pk: int) -> SafetyMarker:
@@ -103,7 +105,7 @@ def _safety_marker(request: HttpRequest, council: Council, pk: int) -> SafetyMar
 @require_POST
 def decide_safety(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or decline a proposed staff-safety marker; errors show in an error summary."""
-    council = _council(request)
+    council = council_of_request(request)
     marker = _safety_marker(request, council, pk)
     form = SafetyDecisionForm(request.POST)
     if form.is_valid():
@@ -115,7 +117,7 @@ def decide_safety(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             decide(actor=request.user, marker=marker, note=form.cleaned_data["note"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             approved = form.cleaned_data["decision"] == "approve"
             messages.success(
@@ -127,13 +129,13 @@ def decide_safety(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("citizens:marker-reviews")
     context = _worklist_context(request, council)
     context.update({"form": form, "decided": marker})
-    return _page(request, "citizens/markers/reviews.html", context, status=400)
+    return render_form_page(request, "citizens/markers/reviews.html", context, status=400)
 
 
 # On a person ------------------------------------------------------------------------------------
 
 
-def _person_or_redirect(request: HttpRequest, reference: str) -> Party | HttpResponse:
+def person_or_redirect(request: HttpRequest, reference: str) -> Party | HttpResponse:
     """The person the form works on; a restricted one is opened with a reason first."""
     try:
         return _open_person(request, reference)
@@ -158,7 +160,7 @@ def _form_page(
 
     `opened` is the person when the caller has already opened (and logged) them.
     """
-    party = opened or _person_or_redirect(request, reference)
+    party = opened or person_or_redirect(request, reference)
     if isinstance(party, HttpResponse):
         return party
     form = form_class(request.POST or None, initial=initial(party) if initial else None)
@@ -166,12 +168,14 @@ def _form_page(
         try:
             save(party, form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("citizens:person", reference=party.reference)
     context = {"form": form, "party": party, "title": title, "button": button, **(extra or {})}
-    return _page(request, "citizens/markers/form.html", context, status=400 if form.errors else 200)
+    return render_form_page(
+        request, "citizens/markers/form.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,7 +217,7 @@ def propose_safety(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_vulnerability(request: HttpRequest, reference: str, pk: str) -> HttpResponse:
     """Mark a vulnerability marker reviewed, with its next review date."""
-    party = _person_or_redirect(request, reference)
+    party = person_or_redirect(request, reference)
     if isinstance(party, HttpResponse):
         return party
     for permission in ("use_desktop", "view_vulnerability_detail"):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .actions import NewAddress, NewContactPoint, clean_address, clean_contact_point
-from .marker_forms import _date
+from .marker_forms import govuk_date
 from .models import ContactPointKind, PreferredChannel
 
 # The action's field names, as this form names them (an address's text is its first line here).
@@ -148,4 +148,4 @@ class EndMarkerForm(forms.Form):
 class ReviewSafetyMarkerForm(forms.Form):
     """Confirm a staff-safety marker still applies and set when to look again."""
 
-    next_review_by = _date(_("Next review by"), help_text=_("A date in the future."))
+    next_review_by = govuk_date(_("Next review by"), help_text=_("A date in the future."))

@@ -22,16 +22,16 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.identity.policies import may, require
 
 from . import actions
-from .marker_views import _page, _person_or_redirect
+from .marker_views import person_or_redirect, render_form_page
 from .models import Party, SafetyMarker, SafetyStatus, VulnerabilityMarker
 from .person_forms import ACTION_FIELDS, EndMarkerForm, NewPersonForm, ReviewSafetyMarkerForm
-from .views import _apply_errors, _council
+from .views import apply_action_errors, council_of_request
 
 
 @require_http_methods(["GET", "POST"])
 def new_person(request: HttpRequest) -> HttpResponse:
     """Record a new person; on success, their page."""
-    council = _council(request)
+    council = council_of_request(request)
     # Only desktop users record people (an IG officer searches but does not add).
     require(request.user, "use_desktop", council)
     initial = NewPersonForm.initial_from_query(request.GET.get("q", "")[:200])
@@ -46,7 +46,7 @@ def new_person(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s added") % {"name": party.display_name})
             return redirect("citizens:person", reference=party.reference)
-    return _page(
+    return render_form_page(
         request,
         "citizens/new_person.html",
         {"form": form},
@@ -60,7 +60,7 @@ def _apply_action_errors(form: NewPersonForm, error: ValidationError) -> None:
         error = ValidationError(
             {ACTION_FIELDS.get(name, name): found for name, found in error.error_dict.items()}
         )
-    _apply_errors(form, error)
+    apply_action_errors(form, error)
 
 
 def _marker_page(
@@ -79,18 +79,20 @@ def _marker_page(
         try:
             save(form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("citizens:person", reference=party.reference)
     context = {"form": form, "party": party, "marker": marker, "title": title, "button": button}
-    return _page(request, "citizens/markers/end.html", context, status=400 if form.errors else 200)
+    return render_form_page(
+        request, "citizens/markers/end.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def end_vulnerability(request: HttpRequest, reference: str, pk: str) -> HttpResponse:
     """End a vulnerability marker that no longer applies, with the reason."""
-    party = _person_or_redirect(request, reference)
+    party = person_or_redirect(request, reference)
     if isinstance(party, HttpResponse):
         return party
     for permission in ("use_desktop", "view_vulnerability_detail"):
@@ -126,7 +128,7 @@ def end_vulnerability(request: HttpRequest, reference: str, pk: str) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def review_safety(request: HttpRequest, reference: str, pk: str) -> HttpResponse:
     """Confirm an active staff-safety marker still applies, with its next review date."""
-    party = _person_or_redirect(request, reference)
+    party = person_or_redirect(request, reference)
     if isinstance(party, HttpResponse):
         return party
     for permission in ("use_desktop", "manage_safety_markers"):

@@ -69,7 +69,7 @@ QUERY_KINDS = {
 }
 
 
-def _council(request: HttpRequest) -> Council:
+def council_of_request(request: HttpRequest) -> Council:
     council = getattr(request, "council", None)
     if council is None:
         raise Http404("council")
@@ -92,12 +92,12 @@ def sub_navigation(request: HttpRequest, council: Council) -> list[dict[str, Any
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    council = _council(request)
+    council = council_of_request(request)
     context.setdefault("sub_navigation", sub_navigation(request, council))
     return render(request, template, context, status=status)
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
+def apply_action_errors(form: Any, error: ValidationError) -> None:
     """An action's ValidationError shown on the form, each message against its field."""
     if hasattr(error, "error_dict"):
         for name, found in error.message_dict.items():
@@ -151,7 +151,7 @@ def _reason_page(
 
 def search(request: HttpRequest) -> HttpResponse:
     """One search box: name (typos and partial names), phone, email, postcode, UPRN, reference."""
-    council = _council(request)
+    council = council_of_request(request)
     require_read_people(request.user, council)
     form = SearchForm(request.GET or None)
     outcome = None
@@ -230,7 +230,7 @@ def _timeline(page: Any, cases: list[desktop.CaseEntry], notes: dict[int, list[A
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, reference: str) -> HttpResponse:
     """The person page; a restricted person first asks why they are being opened."""
-    council = _council(request)
+    council = council_of_request(request)
     require_read_people(request.user, council)
     survivor = resolve_reference(council, reference)
     if survivor is not None and survivor != reference:
@@ -307,7 +307,7 @@ def _age(born: dt.date | None, today: dt.date) -> int | None:
 
 def _open_person(request: HttpRequest, reference: str) -> Any:
     """The person an action page works on, opened (and logged) like the person page."""
-    council = _council(request)
+    council = council_of_request(request)
     survivor = resolve_reference(council, reference)
     if survivor is not None and survivor != reference:
         # Nothing is recorded against a merged record: it works on the survivor instead.
@@ -323,7 +323,7 @@ def _open_person(request: HttpRequest, reference: str) -> Any:
 @require_http_methods(["GET", "POST"])
 def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
     """Log a contact with the person (or complete the call's record): a few keystrokes."""
-    council = _council(request)
+    council = council_of_request(request)
     try:
         party = _open_person(request, reference)
     except ReasonRequired:
@@ -334,7 +334,7 @@ def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             logged = desktop.do_log_contact(actor=request.user, party=party, **form.action_values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             if logged.created:
                 messages.success(request, _("Contact logged"))
@@ -392,7 +392,7 @@ def contact(request: HttpRequest, reference: str, pk: str) -> HttpResponse:
 
 def prompts(request: HttpRequest) -> HttpResponse:
     """The team leader's worklist of prompts: open, actioned or dismissed."""
-    council = _council(request)
+    council = council_of_request(request)
     status = request.GET.get("status", PromptStatus.OPEN)
     worklist = intervention.prompt_worklist(request.user, council, status=status)
     tabs = [
@@ -414,7 +414,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide_prompt(request: HttpRequest, pk: int) -> HttpResponse:
     """Action or dismiss a prompt with a reason; back to where the form was."""
-    council = _council(request)
+    council = council_of_request(request)
     try:
         prompt = intervention.open_prompt_of(request.user, council, pk)
     except PermissionDenied as error:
@@ -432,7 +432,7 @@ def decide_prompt(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(
                 request,
@@ -455,7 +455,7 @@ def decide_prompt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_rules(request: HttpRequest) -> Council:
-    council = _council(request)
+    council = council_of_request(request)
     if not intervention.may_configure_rules(request.user, council):
         raise PermissionDenied("lead_team")
     return council
@@ -505,7 +505,7 @@ def rule(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 **values,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Rule %(name)s saved") % {"name": saved.name})
             return redirect("citizens:rules")

@@ -53,7 +53,8 @@ def _events_of_queue(
         if moment >= seconds:
             break
         arrivals.append(moment)
-    free_at = [0.0] * plan.agents  # a heap of when each agent is next free
+    # A heap of (when the agent is next free, the agent's number).
+    free_at = [(0.0, number) for number in range(1, plan.agents + 1)]
     heapq.heapify(free_at)
     events: list[dict[str, object]] = []
 
@@ -65,17 +66,17 @@ def _events_of_queue(
         base = {"platform": PLATFORM, "call_id": call, "queue": plan.queue}
         events.append(base | {"type": "queued", "timestamp": at(arrived), "service": plan.service})
         patience = float(rng.exponential(PATIENCE_SECONDS))
-        answer = max(arrived, free_at[0])
+        answer = max(arrived, free_at[0][0])
         if answer > arrived + patience:
             if arrived + patience < seconds:
                 events.append(base | {"type": "abandoned", "timestamp": at(arrived + patience)})
             continue  # gave up (or is still waiting at the end)
         if answer >= seconds:
             continue  # still waiting now
-        agent = heapq.heappop(free_at)
+        _free, agent = heapq.heappop(free_at)
         finished = answer + float(rng.exponential(AHT_SECONDS))
-        heapq.heappush(free_at, finished)
-        agent_ref = f"agent-{plan.queue}-{int(agent) % plan.agents + 1}"
+        heapq.heappush(free_at, (finished, agent))
+        agent_ref = f"agent-{plan.queue}-{agent}"
         events.append(base | {"type": "answered", "timestamp": at(answer), "agent_ref": agent_ref})
         if finished < seconds:
             events.append(base | {"type": "ended", "timestamp": at(finished)})

@@ -12,5 +12,4 @@ urlpatterns = [
     path("services/<slug:service_id>/", views.service, name="service"),
     path("trends/", views.trends, name="trends"),
     path("demand/", views.demand, name="demand"),
-    path("dashboards.css", views.stylesheet, name="stylesheet"),
 ]

@@ -175,15 +175,6 @@ def demand(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def stylesheet(request: HttpRequest) -> HttpResponse:
-    """The pages' few styles (the heat map's shades, the chart), as a file: the site's content
-    security policy forbids inline styles."""
-    response = render(request, "insight/dashboards.css", content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 # --- helpers ------------------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ app_name = "planning"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("planning.css", views.stylesheet, name="stylesheet"),
     path("queues/<slug:queue_id>/", views.forecast, name="forecast"),
     path("queues/<slug:queue_id>/staffing/", views.staffing, name="staffing"),
     path(

@@ -246,13 +246,6 @@ def _rate(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else value
 
 
-@require_GET
-def stylesheet(request: HttpRequest) -> HttpResponse:
-    response = render(request, "planning/planning.css", content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "max-age=3600"
-    return response
-
-
 # --- overview -------------------------------------------------------------------------------
 
 
