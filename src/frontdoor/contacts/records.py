@@ -44,31 +44,6 @@ TEXT_COLUMNS = {
     "wrap_code": 100,
     "agent_ref": 100,
 }
-# Every column of the format: anything else in a file is ignored.
-COLUMNS = (
-    "contact_id",
-    "source",
-    "channel",
-    "direction",
-    "parent_contact_id",
-    "service",
-    "queue",
-    "offered_at",
-    "outcome",
-    "wait_seconds",
-    "handle_seconds",
-    "resolution",
-    "failure_demand",
-    "failure_demand_type",
-    "case_ref",
-    "citizen_ref",
-    "email_known",
-    "csat",
-    "wrap_code",
-    "agent_ref",
-    "sensitivity",
-    "retracted",
-)
 
 
 @dataclass(frozen=True)
