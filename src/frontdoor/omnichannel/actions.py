@@ -7,8 +7,10 @@ never interleave one council's batches, it:
 1. reads each event (`engine.events`) and refuses the malformed with every reason;
 2. skips events already received (the same platform and event id: re-sending changes nothing);
 3. moves each call along (`engine.calls`) and the counts of its queue;
-4. evaluates the queue's tier rules as each event arrives (`engine.tiers`), opening and closing
-   tier episodes at the exact moment a threshold was crossed;
+4. evaluates the queue's tier rules as each event arrives (`engine.tiers.evaluate`, with
+   hysteresis: a tier rises at its threshold and clears only after its measure has stayed below
+   the exit level for the hold time), opening and closing tier episodes at the exact moment a
+   threshold was crossed or a hold ran out;
 5. turns every call that finished into a contact record through the contacts app's own
    validation and bulk action, so a call logged live and the same call imported from the
    platform's export are one record;
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from frontdoor.audit.recorder import record_batch
 from frontdoor.contacts.actions import do_import_contacts
@@ -37,12 +40,13 @@ from .engine import calls as call_engine
 from .engine import tiers as tier_engine
 from .engine.events import AGENTS, QUEUED, ParsedEvent, parse_event
 from .models import LiveCall, LiveQueueState, QueueEvent, TierEpisode, TierRule
+from .policies import require_set_tier_rules
 
 logger = logging.getLogger(__name__)
 
 MAX_EVENTS_PER_BATCH = 5000
 RECEIVE_PERMISSION = "import_contacts"  # the events become contact records
-RULES_PERMISSION = "plan_staffing"
+RULES_PERMISSION = "plan_staffing"  # or lead_team: see policies.may_set_tier_rules
 
 
 @dataclass
@@ -125,6 +129,9 @@ class _Batch:
         self.rules: dict[int, list[TierRule]] = defaultdict(list)
         for rule in TierRule.objects.filter(council=council):
             self.rules[rule.queue_id].append(rule)
+        self.latches = {
+            pk: latches_of(state, self.rules.get(pk, [])) for pk, state in self.states.items()
+        }
         self.open_episodes = {
             (e.queue_id, e.tier): e
             for e in TierEpisode.objects.filter(council=council, ended_at__isnull=True)
@@ -411,16 +418,17 @@ class _Batch:
         now = tier_engine.QueueNow(len(waiting), min(waiting.values(), default=None))
         state.waiting = now.waiting
         state.oldest_waiting_since = now.oldest_since
-        apply_tier_step(
-            state,
-            self.rules.get(state.queue_id, []),
-            tier_engine.step(
-                _engine_rules(self.rules.get(state.queue_id, [])), now, state.tier, since, at
-            ),
-            self.open_episodes,
-            self.touched_episodes,
+        rules = self.rules.get(state.queue_id, [])
+        evaluation = tier_engine.evaluate(
+            engine_rules(rules),
+            now,
+            state.tier,
+            self.latches.get(state.queue_id, {}),
+            since,
             at,
         )
+        self.latches[state.queue_id] = evaluation.latches
+        apply_tier_step(state, rules, evaluation, self.open_episodes, self.touched_episodes)
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -442,7 +450,8 @@ class _Batch:
             ],
             batch_size=1000,
         )
-        for state in self.states.values():
+        for pk, state in self.states.items():
+            state.tier_latches = stored_latches(self.latches.get(pk, {}))
             state.save()
         created = [e for e in self.touched_episodes if e.pk is None]
         ended = [e for e in self.touched_episodes if e.pk is not None]
@@ -498,16 +507,19 @@ class _Batch:
 def apply_tier_step(
     state: LiveQueueState,
     rules: list[TierRule],
-    step: tier_engine.TierStep,
+    step: tier_engine.Evaluation,
     open_episodes: dict[tuple[int, int], TierEpisode],
     touched: list[TierEpisode],
-    at: dt.datetime,
 ) -> None:
-    """Open and close the tier episodes a step of the tier engine calls for."""
-    for level in step.ended:
+    """Open and close the tier episodes an evaluation of the tier engine calls for.
+
+    Ends before starts: within one evaluation a level may end (its hold ran out) and start again
+    later (the wait climbed back), never the other way round.
+    """
+    for level, ended in step.ended:
         episode = open_episodes.pop((state.queue_id, level), None)
         if episode is not None:
-            episode.ended_at = at
+            episode.ended_at = ended
             if episode.pk is not None:
                 touched.append(episode)
     for level, started in step.started:
@@ -526,8 +538,36 @@ def apply_tier_step(
     state.tier = step.tier
 
 
-def _engine_rules(rules: list[TierRule]) -> list[tier_engine.Rule]:
-    return [tier_engine.Rule(r.tier, r.measure, r.threshold) for r in rules]
+def engine_rules(rules: list[TierRule]) -> list[tier_engine.Rule]:
+    """Stored tier rules as the tier engine takes them."""
+    return [
+        tier_engine.Rule(
+            r.tier, r.measure, r.threshold, r.clear_margin, r.margin_unit, r.hold_seconds
+        )
+        for r in rules
+    ]
+
+
+def latches_of(state: LiveQueueState, rules: list[TierRule]) -> dict[int, dt.datetime | None]:
+    """The tier engine's latches as stored on the queue's state.
+
+    A queue at a tier with none stored was last evaluated before tiers had hysteresis: its
+    rules up to its tier count as raised (and start their hold at the next evaluation).
+    """
+    raw = state.tier_latches or {}
+    if not raw and state.tier:
+        return {r.tier: None for r in rules if r.tier <= state.tier}
+    return {
+        int(tier): dt.datetime.fromisoformat(since) if since else None
+        for tier, since in raw.items()
+    }
+
+
+def stored_latches(latches: tier_engine.Latches) -> dict[str, str | None]:
+    """Latches as JSON for `LiveQueueState.tier_latches`."""
+    return {
+        str(tier): since.isoformat() if since else None for tier, since in sorted(latches.items())
+    }
 
 
 def _as_engine_call(call: LiveCall, queue_ids: dict[int, str]) -> call_engine.Call:
@@ -552,50 +592,155 @@ def _decimal(value: float | None) -> str:
 
 # -- tier rules -------------------------------------------------------------------------------
 
+MAX_TIER = 9
+MAX_THRESHOLD = 604_800  # a week, in seconds; far beyond any count of callers too
+MAX_HOLD_SECONDS = 3600
+MAX_ACTIONS_LENGTH = 2000
+RULE_FIELDS = ("tier", "measure", "threshold", "clear_margin", "margin_unit", "hold_seconds")
+
 
 @dataclass(frozen=True)
 class RuleInput:
+    """One tier's rule as asked for (the hysteresis settings default as stored rules do)."""
+
     tier: int
     measure: str
     threshold: int
     actions: str
+    clear_margin: int = tier_engine.DEFAULT_CLEAR_MARGIN
+    margin_unit: str = tier_engine.DEFAULT_MARGIN_UNIT
+    hold_seconds: int = tier_engine.DEFAULT_HOLD_SECONDS
+
+
+class TierRulesInvalid(ValueError):
+    """Rules that were refused, with every problem by (tier, field); (0, "") for the whole set.
+
+    Its message lists them all, for the API; a form shows each beside its field.
+    """
+
+    def __init__(self, problems: dict[tuple[int, str], list[str]]) -> None:
+        self.problems = problems
+        super().__init__(
+            "; ".join(
+                (_("tier %(tier)d: %(problem)s") % {"tier": tier, "problem": p}) if tier else p
+                for (tier, _field), found in problems.items()
+                for p in found
+            )
+        )
+
+
+def check_tier_rules(rules: list[RuleInput]) -> dict[tuple[int, str], list[str]]:
+    """Every problem with a set of tier rules, by (tier, field); empty when they are fine."""
+    problems: dict[tuple[int, str], list[str]] = defaultdict(list)
+    tiers = [r.tier for r in rules]
+    if len(rules) > MAX_TIER:
+        problems[(0, "")].append(_("A queue can have at most %(n)d tiers.") % {"n": MAX_TIER})
+    if len(set(tiers)) != len(tiers):
+        problems[(0, "")].append(_("Each tier may have one rule."))
+    for rule in rules:
+        here = rule.tier if 1 <= rule.tier <= MAX_TIER else 0
+        if not 1 <= rule.tier <= MAX_TIER:
+            problems[(0, "")].append(_("Tiers run from 1 to %(n)d.") % {"n": MAX_TIER})
+            continue
+        if rule.measure not in tier_engine.MEASURES:
+            problems[(here, "measure")].append(
+                _("Choose what the tier measures: the longest wait or the callers waiting.")
+            )
+        if not 1 <= rule.threshold <= MAX_THRESHOLD:
+            problems[(here, "threshold")].append(
+                _("Enter a threshold from 1 to %(max)s.") % {"max": f"{MAX_THRESHOLD:,}"}
+            )
+        if rule.margin_unit not in tier_engine.MARGIN_UNITS:
+            problems[(here, "margin_unit")].append(
+                _("Choose whether the clear margin is a percentage or an amount.")
+            )
+        elif rule.clear_margin < 0:
+            problems[(here, "clear_margin")].append(_("The clear margin cannot be negative."))
+        elif rule.margin_unit == tier_engine.PERCENT and rule.clear_margin >= 100:
+            problems[(here, "clear_margin")].append(
+                _("A clear margin in percent must be less than 100.")
+            )
+        elif (
+            rule.margin_unit == tier_engine.ABSOLUTE
+            and rule.clear_margin
+            and rule.clear_margin >= rule.threshold
+        ):
+            problems[(here, "clear_margin")].append(
+                _("The clear margin must be smaller than the threshold (%(threshold)d).")
+                % {"threshold": rule.threshold}
+            )
+        if not 0 <= rule.hold_seconds <= MAX_HOLD_SECONDS:
+            problems[(here, "hold_seconds")].append(
+                _("Enter a hold time from 0 to %(max)s seconds (an hour).")
+                % {"max": f"{MAX_HOLD_SECONDS:,}"}
+            )
+        if not rule.actions.strip():
+            problems[(here, "actions")].append(_("Say what staff should do at this tier."))
+        elif len(rule.actions.strip()) > MAX_ACTIONS_LENGTH:
+            problems[(here, "actions")].append(
+                _("Say what staff should do in %(n)s characters or fewer.")
+                % {"n": f"{MAX_ACTIONS_LENGTH:,}"}
+            )
+    # Tiers escalate, so a higher tier of the same measure needs a higher threshold.
+    highest: dict[str, RuleInput] = {}
+    for rule in sorted(rules, key=lambda r: r.tier):
+        below = highest.get(rule.measure)
+        if below is not None and rule.threshold <= below.threshold and rule.tier != below.tier:
+            problems[(rule.tier, "threshold")].append(
+                _(
+                    "The threshold of tier %(tier)d must be higher than that of tier %(below)d "
+                    "(%(threshold)d), which measures the same."
+                )
+                % {"tier": rule.tier, "below": below.tier, "threshold": below.threshold}
+            )
+        if below is None or rule.threshold > below.threshold:
+            highest[rule.measure] = rule
+    return dict(problems)
+
+
+def _rule_summary(rule: TierRule | RuleInput) -> dict[str, Any]:
+    return {name: getattr(rule, name) for name in (*RULE_FIELDS, "actions")}
 
 
 def do_set_tier_rules(
     *, actor: Any, council: Council, queue: Queue, rules: list[RuleInput]
-) -> None:
-    """Replace a queue's tier rules and re-evaluate its tier at once (logged if it changes)."""
-    require(actor, RULES_PERMISSION, council)
+) -> bool:
+    """Replace a queue's tier rules and re-evaluate its tier at once (logged if it changes).
+
+    Checks every rule first (`check_tier_rules`; refused as `TierRulesInvalid` with every
+    problem, changing nothing). A tier already raised stays raised while its tier keeps a rule,
+    and then clears by the new margin and hold (`tier_engine.carry_latches`); a higher tier
+    that the new thresholds reach starts at once. Returns False when the rules asked for are the
+    rules the queue has (nothing is written).
+    """
+    require_set_tier_rules(actor, council)
     if queue.council_id != council.pk:
         raise ValueError("the queue belongs to another council")
-    tiers = [r.tier for r in rules]
-    if len(set(tiers)) != len(tiers):
-        raise ValueError("each tier may have one rule")
-    for rule in rules:
-        if not 1 <= rule.tier <= 9:
-            raise ValueError("tiers run from 1 to 9")
-        if rule.measure not in tier_engine.MEASURES:
-            raise ValueError(f"measure must be one of {', '.join(tier_engine.MEASURES)}")
-        if rule.threshold < 0:
-            raise ValueError("a threshold cannot be negative")
-        if not rule.actions.strip():
-            raise ValueError(f"tier {rule.tier}: say what staff should do")
+    problems = check_tier_rules(rules)
+    if problems:
+        raise TierRulesInvalid(problems)
+    wanted = [
+        RuleInput(
+            tier=r.tier,
+            measure=r.measure,
+            threshold=r.threshold,
+            actions=r.actions.strip(),
+            clear_margin=r.clear_margin,
+            margin_unit=r.margin_unit,
+            hold_seconds=r.hold_seconds,
+        )
+        for r in sorted(rules, key=lambda r: r.tier)
+    ]
     with transaction.atomic():
         Council.objects.select_for_update().filter(pk=council.pk).first()
-        before = list(
-            TierRule.objects.filter(queue=queue).values("tier", "measure", "threshold", "actions")
-        )
+        old_rules = list(TierRule.objects.filter(queue=queue).order_by("tier"))
+        before = [_rule_summary(r) for r in old_rules]
+        after = [_rule_summary(r) for r in wanted]
+        if before == after:
+            return False
         TierRule.objects.filter(queue=queue).delete()
         stored = TierRule.objects.bulk_create(
-            TierRule(
-                council=council,
-                queue=queue,
-                tier=r.tier,
-                measure=r.measure,
-                threshold=r.threshold,
-                actions=r.actions.strip(),
-            )
-            for r in rules
+            TierRule(council=council, queue=queue, **_rule_summary(r)) for r in wanted
         )
         state = LiveQueueState.objects.filter(queue=queue).first()
         changes: list[TierChange] = []
@@ -607,10 +752,16 @@ def do_set_tier_rules(
             touched: list[TierEpisode] = []
             now = tier_engine.QueueNow(state.waiting, state.oldest_waiting_since)
             tier = state.tier
-            step = tier_engine.step(_engine_rules(stored), now, tier, state.as_of, state.as_of)
-            apply_tier_step(state, stored, step, open_episodes, touched, state.as_of)
+            latches = tier_engine.carry_latches(
+                engine_rules(old_rules), engine_rules(stored), latches_of(state, old_rules)
+            )
+            evaluation = tier_engine.evaluate(
+                engine_rules(stored), now, tier, latches, state.as_of, state.as_of
+            )
+            apply_tier_step(state, stored, evaluation, open_episodes, touched)
             TierEpisode.objects.bulk_update([e for e in touched if e.pk], ["ended_at"])
             TierEpisode.objects.bulk_create([e for e in touched if e.pk is None])
+            state.tier_latches = stored_latches(evaluation.latches)
             state.save()
             if state.tier != tier:
                 changes.append(TierChange(queue.pk, tier, state.tier))
@@ -619,18 +770,7 @@ def do_set_tier_rules(
             action="omnichannel.tier_rules",
             object_type="omnichannel.tierrule",
             council_id=council.pk,
-            summary={
-                "queue": queue.queue_id,
-                "before": before,
-                "after": [
-                    {
-                        "tier": r.tier,
-                        "measure": r.measure,
-                        "threshold": r.threshold,
-                        "actions": r.actions,
-                    }
-                    for r in stored
-                ],
-            },
+            summary={"queue": queue.queue_id, "before": before, "after": after},
         )
         transaction.on_commit(lambda: _publish(council, changes))
+    return True

@@ -24,6 +24,7 @@ from .actions import (
 )
 from .consumers import PERMISSION as VIEW_PERMISSION
 from .engine.events import EVENT_TYPES
+from .engine.tiers import DEFAULT_CLEAR_MARGIN, DEFAULT_HOLD_SECONDS
 from .live import board_json
 from .selectors import board_for, queue_of, tier_rules_of
 
@@ -142,8 +143,23 @@ class LiveOut(Schema):
 class TierRuleSchema(Schema):
     tier: int = Field(ge=1, le=9)
     measure: Literal["longest_wait_seconds", "waiting_count"] = "longest_wait_seconds"
-    threshold: int = Field(ge=0, le=604_800)
+    threshold: int = Field(ge=1, le=604_800, description="raised when the measure reaches it")
     actions: str = Field(min_length=1, max_length=2000)
+    clear_margin: int = Field(
+        DEFAULT_CLEAR_MARGIN,
+        ge=0,
+        description="the tier clears only below the threshold less this margin",
+    )
+    margin_unit: Literal["percent", "absolute"] = Field(
+        "percent",  # DEFAULT_MARGIN_UNIT
+        description="percent of the threshold, or absolute (seconds, or callers)",
+    )
+    hold_seconds: int = Field(
+        DEFAULT_HOLD_SECONDS,
+        ge=0,
+        le=3600,
+        description="how long the measure must stay below the exit level before the tier clears",
+    )
 
 
 class TierRulesIn(Schema):
@@ -263,6 +279,13 @@ def get_tier_rules(request: HttpRequest, slug: str, queue_id: str) -> dict[str, 
     "/councils/{slug}/queues/{queue_id}/tier-rules",
     response=TierRulesOut,
     summary="Replace a queue's resilience tiers (the tier is re-evaluated at once)",
+    description=(
+        "A tier is raised the moment its measure reaches the threshold, and clears only when "
+        "the measure has stayed below the exit level (the threshold less the clear margin) "
+        "for the hold time. Thresholds of one measure must rise with the tier. A tier already "
+        "raised stays raised after the change until the new rule clears it. Needs "
+        "`plan_staffing` or `lead_team`."
+    ),
 )
 def put_tier_rules(
     request: HttpRequest, slug: str, queue_id: str, body: TierRulesIn
@@ -276,7 +299,18 @@ def put_tier_rules(
             actor=request.user,
             council=council,
             queue=queue,
-            rules=[RuleInput(r.tier, r.measure, r.threshold, r.actions) for r in body.rules],
+            rules=[
+                RuleInput(
+                    tier=r.tier,
+                    measure=r.measure,
+                    threshold=r.threshold,
+                    actions=r.actions,
+                    clear_margin=r.clear_margin,
+                    margin_unit=r.margin_unit,
+                    hold_seconds=r.hold_seconds,
+                )
+                for r in body.rules
+            ],
         )
     except ValueError as error:
         raise HttpError(400, str(error)) from error
@@ -285,6 +319,14 @@ def put_tier_rules(
 
 def _rules_out(queue: Any) -> list[dict[str, Any]]:
     return [
-        {"tier": r.tier, "measure": r.measure, "threshold": r.threshold, "actions": r.actions}
+        {
+            "tier": r.tier,
+            "measure": r.measure,
+            "threshold": r.threshold,
+            "actions": r.actions,
+            "clear_margin": r.clear_margin,
+            "margin_unit": r.margin_unit,
+            "hold_seconds": r.hold_seconds,
+        }
         for r in tier_rules_of(queue)
     ]

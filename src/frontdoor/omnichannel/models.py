@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdoor.core.models import CouncilOwned, Queue, Service
 
-from .engine.tiers import LONGEST_WAIT, WAITING
+from .engine.tiers import (
+    ABSOLUTE,
+    DEFAULT_CLEAR_MARGIN,
+    DEFAULT_HOLD_SECONDS,
+    DEFAULT_MARGIN_UNIT,
+    LONGEST_WAIT,
+    PERCENT,
+    WAITING,
+)
 
 
 class EventType(models.TextChoices):
@@ -113,6 +121,10 @@ class LiveQueueState(CouncilOwned):
     # Only when the platform reports it (an `agents` event, or agents_available on any event).
     agents_available = models.PositiveIntegerField(null=True, blank=True)
     tier = models.PositiveSmallIntegerField(default=0)
+    # The tier engine's memory between evaluations (hysteresis): for each tier whose rule raised
+    # it and has not cleared it, since when (ISO 8601) its measure has been below the rule's exit
+    # level, or null while it is not. {"1": null, "2": "2026-01-05T09:03:00+00:00"}.
+    tier_latches = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -134,16 +146,29 @@ class Measure(models.TextChoices):
     WAITING = WAITING, _("Callers waiting")
 
 
+class MarginUnit(models.TextChoices):
+    PERCENT = PERCENT, _("Percent of the threshold")
+    ABSOLUTE = ABSOLUTE, _("Seconds or callers (the measure's own unit)")
+
+
 class TierRule(CouncilOwned):
     """A queue reaches `tier` when `measure` is at or above `threshold`; staff then take `actions`.
 
     Tiers escalate: a queue at tier 2 is also past tier 1, and tier 1's actions still apply.
+    A tier clears only when the measure has stayed below the exit level (the threshold less
+    `clear_margin`, a percentage of it or an amount in the measure's unit) for `hold_seconds`,
+    so a queue hovering around a threshold does not flap between tiers.
     """
 
     queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="tier_rules")
     tier = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(9)])
     measure = models.CharField(max_length=30, choices=Measure.choices, default=Measure.LONGEST_WAIT)
     threshold = models.PositiveIntegerField()
+    clear_margin = models.PositiveIntegerField(default=DEFAULT_CLEAR_MARGIN)
+    margin_unit = models.CharField(
+        max_length=10, choices=MarginUnit.choices, default=DEFAULT_MARGIN_UNIT
+    )
+    hold_seconds = models.PositiveIntegerField(default=DEFAULT_HOLD_SECONDS)
     actions = models.TextField()
 
     class Meta:

@@ -138,3 +138,20 @@ def tier_rules_of(queue: Queue) -> list[TierRule]:
 def queue_of(council: Council, queue_id: str) -> Queue | None:
     """The council's queue with this id (None when it has none)."""
     return Queue.objects.filter(council=council, queue_id=queue_id).first()
+
+
+@dataclass(frozen=True)
+class QueueRules:
+    """One queue and its tier rules, for the team leaders' tier-rules page."""
+
+    queue: Queue
+    rules: list[TierRule]
+
+
+def queues_with_tier_rules(council: Council) -> list[QueueRules]:
+    """Every queue of the council with its tier rules, lowest tier first (two queries)."""
+    queues = list(Queue.objects.filter(council=council).order_by("name"))
+    rules: dict[int, list[TierRule]] = defaultdict(list)
+    for rule in TierRule.objects.filter(council=council).order_by("tier"):
+        rules[rule.queue_id].append(rule)
+    return [QueueRules(queue, rules.get(queue.pk, [])) for queue in queues]

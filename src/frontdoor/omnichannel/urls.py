@@ -1,4 +1,4 @@
-"""Pages of omnichannel intake: the live wallboard."""
+"""Pages of omnichannel intake: the live wallboard, and the queues' tier rules."""
 
 from django.urls import path
 
@@ -8,4 +8,6 @@ app_name = "omnichannel"
 
 urlpatterns = [
     path("", views.wallboard, name="wallboard"),
+    path("tiers/", views.tier_rules, name="tier-rules"),
+    path("tiers/<slug:queue_id>/", views.edit_tier_rules, name="tier-rules-queue"),
 ]

@@ -266,6 +266,9 @@ def test_a_queue_gets_the_default_tiers_with_its_first_event(post: Post) -> None
 
 def test_tiers_rise_and_clear_at_their_thresholds_and_are_logged(post: Post) -> None:
     post(ev("queued", "c1", "09:00:00"), ev("queued", "c2", "09:01:00"))
+    # Without hysteresis (no clear margin, no hold time) a tier clears the moment its measure
+    # falls below the threshold. (Changed with hysteresis: the default rules now hold on.)
+    TierRule.objects.update(clear_margin=0, hold_seconds=0)
     post(ev("queued", "c3", "09:02:59"))
     assert state().tier == 0 and not episodes()
     post(ev("queued", "c4", "09:03:00"))  # c1 has waited exactly 3 minutes
@@ -308,11 +311,14 @@ def test_tiers_rise_and_clear_at_their_thresholds_and_are_logged(post: Post) -> 
 
 
 def test_a_tier_that_rises_and_clears_within_one_batch_is_logged(post: Post) -> None:
+    # (Changed with hysteresis: the tier ends 2 minutes after the queue fell below its exit
+    # level, so the batch runs on to 09:06:30; before, it ended at 09:04:00.)
     body = post(
         ev("queued", "c1", "09:00:00"),
         ev("queued", "c2", "09:04:00"),
         ev("answered", "c1", "09:04:00"),
         ev("answered", "c2", "09:04:30"),
+        {**ev("agents", "", "09:06:30"), "agents_available": 2},
     ).json()
     assert body["tier_changes"] == []  # net, over the batch
     assert body["tier_episodes"] == [
@@ -320,9 +326,48 @@ def test_a_tier_that_rises_and_clears_within_one_batch_is_logged(post: Post) -> 
             "queue": "council-tax",
             "tier": 1,
             "started_at": "2026-01-05T09:03:00+00:00",
-            "ended_at": "2026-01-05T09:04:00+00:00",
+            "ended_at": "2026-01-05T09:06:00+00:00",
         }
     ]
+
+
+def test_with_the_default_hysteresis_tiers_clear_only_after_the_hold_time(post: Post) -> None:
+    post(ev("queued", "c1", "09:00:00"), ev("queued", "c2", "09:01:00"))
+    post(ev("queued", "c3", "09:02:00"), ev("queued", "c4", "09:16:00"))
+    assert state().tier == 3
+    # c1 and c2 answered: c3 has waited 14 min, under 15 min but not under the exit level of
+    # 13 min 30 s (15 min less 10%): tier 3 holds on, and no hold time is counting yet.
+    post(ev("answered", "c1", "09:16:00"), ev("answered", "c2", "09:16:00"))
+    assert state().tier == 3
+    assert state().tier_latches == {"1": None, "2": None, "3": None}
+    # c3 answered too: c4 waited 0 s, below every exit level, from 09:16:30.
+    body = post(ev("answered", "c3", "09:16:30")).json()
+    assert body["tier_changes"] == [] and state().tier == 3
+    assert state().tier_latches == {
+        "1": "2026-01-05T09:16:30+00:00",
+        "2": "2026-01-05T09:16:30+00:00",
+        "3": "2026-01-05T09:16:30+00:00",
+    }
+    # The hold runs out at 09:18:30, before c4's wait climbs back to tier 1's exit level of
+    # 2 min 42 s (at 09:18:42): every tier ends then, noticed at the next event.
+    body = post({**ev("agents", "", "09:18:40"), "agents_available": 1}).json()
+    assert body["tier_changes"] == [{"queue": "council-tax", "before": 3, "after": 0}]
+    assert episodes() == [
+        ("council-tax", 1, utc("09:03:00"), utc("09:18:30")),
+        ("council-tax", 2, utc("09:08:00"), utc("09:18:30")),
+        ("council-tax", 3, utc("09:15:00"), utc("09:18:30")),
+    ]
+    assert state().tier_latches == {}
+
+
+def test_a_busy_queue_hovering_around_a_threshold_stays_at_one_tier(post: Post) -> None:
+    # Every 20 s the oldest caller is answered and the next one has waited about 3 minutes,
+    # now just over, now just under: before hysteresis, tier 1 started and ended each time.
+    post(*[ev("queued", f"c{n}", f"09:{n // 3:02d}:{n % 3 * 20:02d}") for n in range(9)])
+    for n, when in enumerate(["09:03:05", "09:03:25", "09:03:45", "09:04:05", "09:04:25"]):
+        post(ev("answered", f"c{n}", when))
+    assert state().tier == 1
+    assert episodes() == [("council-tax", 1, utc("09:03:00"), None)]
 
 
 def test_a_waiting_count_rule_and_new_thresholds_apply_at_once(
@@ -332,10 +377,18 @@ def test_a_waiting_count_rule_and_new_thresholds_apply_at_once(
     assert state().tier == 0
     _token, raw = do_issue_api_token(actor=None, user=make_user("team_leader"), name="t")
     leader = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    # No clear margin and no hold: tiers clear as soon as the measure falls below the threshold.
     rules = {
         "rules": [
-            {"tier": 1, "threshold": 60, "actions": "Move agents."},
-            {"tier": 2, "measure": "waiting_count", "threshold": 5, "actions": "Play a message."},
+            {"tier": 1, "threshold": 60, "actions": "Move agents.", "hold_seconds": 0},
+            {
+                "tier": 2,
+                "measure": "waiting_count",
+                "threshold": 5,
+                "actions": "Play a message.",
+                "clear_margin": 0,
+                "hold_seconds": 0,
+            },
         ]
     }
     response = leader.put(
@@ -344,12 +397,17 @@ def test_a_waiting_count_rule_and_new_thresholds_apply_at_once(
         content_type="application/json",
     )
     assert response.status_code == 200, response.json()
+    # (Changed with hysteresis: a rule now also says how it clears.)
     assert response.json()["rules"][1] == {
         "tier": 2,
         "measure": "waiting_count",
         "threshold": 5,
         "actions": "Play a message.",
+        "clear_margin": 0,
+        "margin_unit": "percent",
+        "hold_seconds": 0,
     }
+    assert response.json()["rules"][0]["clear_margin"] == 10  # the default
     # Five waiting (a count rule) at the state's time 09:00:04: tiers 1 and 2 start then.
     assert state().tier == 2
     assert episodes() == [

@@ -77,8 +77,15 @@ def test_replaying_the_excerpt_raises_and_clears_tiers_and_records_the_calls(
         ("council-tax", 1),
     }
     assert all(ended is not None and ended > started for _, _, started, ended in history)
-    # The housing caller queued at 15:36:41 waited 292 s: tier 1 from 15:39:41 to 15:41:33.
-    assert ("housing", 1, local("15:39:41"), local("15:41:33")) in history
+    # The housing caller queued at 15:36:41 waited 292 s: tier 1 from 15:39:41. The callers
+    # after it kept the longest wait around 3 minutes until 15:46:47 (without hysteresis tier 1
+    # ended at 15:41:33 and started twice more); from 15:46:47 the wait stayed under the exit
+    # level of 2 min 42 s, so tier 1 cleared when the 2-minute hold ran out, at 15:48:47.
+    # (Changed with hysteresis: before, one of three episodes ran from 15:39:41 to 15:41:33.)
+    assert ("housing", 1, local("15:39:41"), local("15:48:47")) in history
+    assert [h for h in history if h[0] == "housing"] == [
+        ("housing", 1, local("15:39:41"), local("15:48:47"))
+    ]
     assert set(LiveQueueState.objects.values_list("tier", "waiting")) == {(0, 0)}
     housing = LiveQueueState.objects.get(queue__queue_id="housing")
     council_tax = LiveQueueState.objects.get(queue__queue_id="council-tax")
