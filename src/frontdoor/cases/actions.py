@@ -247,7 +247,7 @@ def workflow_problems(statuses: Any, initial_status: str, transitions: Any) -> l
     return problems
 
 
-def _check_clock(council: Council, kind: str, clock_policy: str, clock_params: Any) -> None:
+def check_clock(council: Council, kind: str, clock_policy: str, clock_params: Any) -> None:
     """Refuse a clock the council's settings cannot give, before any case is opened with it."""
     settings = clock_settings_of(council)
     try:
@@ -296,7 +296,7 @@ def do_configure_case_type(
     problems = workflow_problems(statuses, initial_status, transitions)
     if problems:
         raise ValidationError({"statuses": problems})
-    _check_clock(council, kind, clock_policy, clock_params)
+    check_clock(council, kind, clock_policy, clock_params)
     existing = CaseType.objects.select_for_update().filter(council=council, type_id=type_id).first()
     values = {
         "name": name,
@@ -336,12 +336,14 @@ def do_configure_case_type(
         actor=actor,
         action="case_type.configure",
         instance=case_type,
-        changes={key: (_short(old), _short(new)) for key, (old, new) in changes.items()},
+        changes={
+            key: (workflow_text(old), workflow_text(new)) for key, (old, new) in changes.items()
+        },
     )
     return case_type
 
 
-def _short(value: Any) -> Any:
+def workflow_text(value: Any) -> Any:
     """Workflow data as text for the change log (no personal data in it)."""
     return value if isinstance(value, (str, int, bool)) or value is None else repr(value)
 

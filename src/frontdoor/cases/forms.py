@@ -15,6 +15,7 @@ from frontdoor.citizens.models import PartyRoleKind
 from frontdoor.core.models import Council, Sensitivity, Service
 from frontdoor.identity.models import Team, User
 
+from .case_type_actions import type_id_from_name, type_id_problem
 from .engine.policies import (
     COUNCIL_DAYS,
     STATUTORY_DIVISION_DAYS,
@@ -25,7 +26,7 @@ from .engine.policies import (
     policy_to_data,
     service_standard_policy,
 )
-from .models import Case, CaseType, ClockEventKind, Priority
+from .models import Case, CaseKind, CaseType, ClockEventKind, Priority
 from .selectors import case_types_of, clock_event_label
 
 DATE_HINT = _("For example, 27 3 2026")
@@ -631,3 +632,150 @@ class CaseTypeForm(forms.Form):
                 }
             )
         return rows
+
+
+# Adding a case type ------------------------------------------------------------------------------
+
+
+class NewCaseTypeForm(CaseForm):
+    """A new case type: its name and id, its kind, its clock, and the type it copies (if any),
+    for `case_type_actions.do_create_case_type`.
+
+    The id may be left empty: it is then made from the name. The clock questions belong to the
+    kinds whose clock the council sets (a complaint's procedure, a service request's standard).
+    They are plain questions, not revealed under their kinds: GOV.UK Frontend's conditional
+    reveal puts aria-expanded on radios, which axe reports (alphagov/govuk-frontend#979).
+    """
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("What staff see when they open a case, like Pest control request"),
+        error_messages={"required": _("Enter a name for the case type")},
+    )
+    type_id = forms.CharField(
+        label=_("ID"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Used in web addresses, imports and the API, and cannot be changed later. Lowercase "
+            "letters, numbers and hyphens. Leave it empty to make it from the name."
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of case"),
+        choices=CaseKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The kind decides the clock: the law's, the council's, or none."),
+        error_messages={"required": _("Choose the kind of case")},
+    )
+    procedure = forms.ChoiceField(label=_("Complaints procedure (complaints only)"), required=False)
+    amount = forms.IntegerField(
+        label=_("Service standard (service requests only, optional)"),
+        min_value=1,
+        max_value=9999,
+        required=False,
+        help_text=_("How many days or hours a request may take. Leave it empty for no clock."),
+        error_messages={
+            "invalid": _("Enter the standard as a whole number, like 5"),
+            "min_value": _("The standard must be at least 1"),
+            "max_value": _("The standard must be 9999 or less"),
+        },
+    )
+    unit = forms.ChoiceField(
+        label=_("Standard counted in"),
+        choices=STANDARD_UNITS,
+        initial="working-days",
+        required=False,
+    )
+    template = forms.ModelChoiceField(
+        label=_("Copy another case type (optional)"),
+        queryset=CaseType.objects.none(),
+        required=False,
+        empty_label=_("None: the usual statuses for its kind"),
+        to_field_name="type_id",
+        help_text=_(
+            "Its statuses and allowed moves are copied. You can change them on the next page."
+        ),
+    )
+    copy_clock = forms.BooleanField(
+        label=_("Copy its clock too, if it is the same kind of case"),
+        required=False,
+        initial=True,
+        help_text=_("Its clock then takes the place of the clock chosen above."),
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        council: Council,
+        templates: Any,
+        procedures: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data, initial={"unit": "working-days", "copy_clock": True})
+        self.council = council
+        self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+        self.fields["procedure"].choices = procedures  # type: ignore[attr-defined]
+        self.fields["amount"].widget.attrs["width"] = 4
+
+    def clean_type_id(self) -> str:
+        # Forgiving of case and spaces around it; strict about the rest.
+        type_id = (self.cleaned_data.get("type_id") or "").strip().lower()
+        if not type_id:
+            type_id = type_id_from_name(self.data.get("name") or "")
+            if not type_id:
+                if (self.data.get("name") or "").strip():
+                    raise ValidationError(
+                        _("Enter an ID: the name has no letters or numbers to make one from")
+                    )
+                return ""  # the name's own error says what to do
+        problem = type_id_problem(self.council, type_id)
+        if problem:
+            # Shown in the box, so a made-up id can be corrected rather than retyped.
+            self.data = self.data.copy()
+            self.data["type_id"] = type_id
+            raise ValidationError(problem)
+        return type_id
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if not kind:
+            return data
+        if data.get("procedure") and kind != CaseKind.COMPLAINT:
+            self.add_error(
+                "procedure",
+                _("Only a complaint follows a complaints procedure: choose the council's"),
+            )
+        if data.get("amount") and kind != CaseKind.SERVICE_REQUEST:
+            self.add_error(
+                "amount", _("Only a service request has a service standard: leave it empty")
+            )
+        elif data.get("amount") and not data.get("unit"):
+            self.add_error("unit", _("Choose what the standard counts"))
+        return data
+
+    # What the action takes ----------------------------------------------------------------------
+
+    def copies_clock(self) -> bool:
+        """Copy the template's clock: when asked, and only from a type of the same kind."""
+        template = self.cleaned_data.get("template")
+        return (
+            template is not None
+            and bool(self.cleaned_data.get("copy_clock"))
+            and template.kind == self.cleaned_data.get("kind")
+        )
+
+    def clock(self) -> tuple[str, dict[str, Any] | None]:
+        """(clock_policy, clock_params) for the action, as the edit page makes them: a
+        complaint's procedure by name; a service request's standard as a whole policy over the
+        council's days (closures skipped), which the edit page can change."""
+        data = self.cleaned_data
+        if data.get("kind") == CaseKind.COMPLAINT:
+            return data.get("procedure") or "", None
+        if data.get("kind") == CaseKind.SERVICE_REQUEST and data.get("amount"):
+            period = Period(int(data["amount"]), Unit(data.get("unit") or "working-days"))
+            policy = service_standard_policy(f"{period.amount}-{period.unit}", period)
+            return "", policy_to_data(replace(policy, calendar=COUNCIL_DAYS))
+        return "", None

@@ -480,6 +480,9 @@ class CaseEscalation(models.Model):
     )
     escalated_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     escalated_at = models.DateTimeField(default=timezone.now)
+    # When everyone in `escalated_to` had been told (an email queued, or the skip recorded):
+    # the daily job tells any escalation still without it, so a failure is made good once.
+    told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-escalated_at", "-pk"]
@@ -491,6 +494,44 @@ class CaseEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline} of {self.case_id} due {self.due_on}"
+
+
+# The key of the GOV.UK Notify email template that tells staff about an escalation.
+ESCALATION_TEMPLATE = "case-escalation"
+
+
+class EscalationNotice(models.Model):
+    """How one recipient of an escalation was told: the email queued, or why they were not.
+
+    Unique per escalation and recipient, so telling them again (a re-run, a retried task)
+    queues nothing new. `skipped` is the reason when no email was queued (no address).
+    """
+
+    escalation = models.ForeignKey(CaseEscalation, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.ForeignKey(
+        "notify.OutboundMessage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    skipped = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["escalation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["escalation", "recipient"], name="one_notice_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        outcome = f"skipped: {self.skipped}" if self.skipped else f"message {self.message_id}"
+        return f"escalation {self.escalation_id} to {self.recipient_id} ({outcome})"
 
 
 class CaseEventKind(models.TextChoices):

@@ -23,7 +23,12 @@ urlpatterns = [
     path("updates/switch/", views.switch_updates, name="switch-updates"),
     path("updates/defaults/", views.default_updates, name="default-updates"),
     path("types/", views.case_types, name="types"),
+    # Before the type's own pages: "new" is never a type's id.
+    path("types/new/", views.new_case_type, name="new-type"),
     path("types/<slug:type_id>/", views.edit_case_type, name="type"),
+    path("types/<slug:type_id>/retire/", views.retire_case_type, name="retire-type"),
+    path("types/<slug:type_id>/reinstate/", views.reinstate_case_type, name="reinstate-type"),
+    path("types/<slug:type_id>/delete/", views.delete_case_type, name="delete-type"),
     re_path(rf"^{REFERENCE}/$", views.case_detail, name="case"),
     re_path(rf"^{REFERENCE}/status/$", views.change_status, name="status"),
     re_path(rf"^{REFERENCE}/note/$", views.add_note, name="note"),

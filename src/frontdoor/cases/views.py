@@ -28,7 +28,7 @@ from frontdoor.contacts.models import Contact
 from frontdoor.core.models import Council
 from frontdoor.identity.models import User
 
-from . import actions, policies, selectors
+from . import actions, case_type_actions, policies, selectors
 from .forms import (
     AssignForm,
     AttachForm,
@@ -37,6 +37,7 @@ from .forms import (
     ClockEventForm,
     HandoverForm,
     KpiPeriodForm,
+    NewCaseTypeForm,
     NoteForm,
     OmbudsmanForm,
     OpenCaseForm,
@@ -799,6 +800,110 @@ def edit_case_type(request: HttpRequest, type_id: str) -> HttpResponse:
     return _render(
         request,
         "cases/case_type.html",
-        {"form": form, "case_type": case_type, "rows": form.status_rows()},
+        {
+            "form": form,
+            "case_type": case_type,
+            "rows": form.status_rows(),
+            "deletable": not case_type_actions.deletion_blockers(case_type),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def new_case_type(request: HttpRequest) -> HttpResponse:
+    """Add a case type: its name and id, kind, clock and starting statuses (the usual ones for
+    its kind or a copy of another type's); then on to its edit page to refine the workflow."""
+    council = _council(request)
+    policies.require_configure(request.user, council)
+    actions.ensure_case_types(council)
+    form = NewCaseTypeForm(
+        request.POST or None,
+        council=council,
+        templates=selectors.case_types_of(council, active_only=False).order_by("name"),
+        procedures=selectors.procedure_choices(council),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        clock_policy, clock_params = form.clock()
+        try:
+            case_type = case_type_actions.do_create_case_type(
+                actor=request.user,
+                council=council,
+                type_id=data["type_id"],
+                name=data["name"],
+                kind=data["kind"],
+                template=data["template"],
+                copy_clock=form.copies_clock(),
+                clock_policy=clock_policy,
+                clock_params=clock_params,
+            )
+        except ValidationError as error:
+            # A clock problem belongs to the question that gave the clock.
+            clock_field = (
+                "copy_clock"
+                if form.copies_clock()
+                else "procedure"
+                if data["kind"] == "complaint"
+                else "amount"
+            )
+            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for key, problems in errors.items():
+                field = clock_field if key == "clock_policy" else key
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request,
+                _("%(name)s added: check its statuses, moves and clock") % {"name": case_type.name},
+            )
+            return redirect("cases:type", type_id=case_type.type_id)
+    return _render(
+        request, "cases/case_type_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def retire_case_type(request: HttpRequest, type_id: str) -> HttpResponse:
+    """Stop offering a type for new cases; its cases keep it, and it stays on the list."""
+    case_type = selectors.configurable_case_type(request.user, _council(request), type_id)
+    case_type_actions.do_retire_case_type(actor=request.user, case_type=case_type)
+    messages.success(
+        request,
+        _("%(name)s retired: it is no longer offered for new cases, and its cases keep it")
+        % {"name": case_type.name},
+    )
+    return redirect("cases:types")
+
+
+@require_POST
+def reinstate_case_type(request: HttpRequest, type_id: str) -> HttpResponse:
+    """Offer a retired type for new cases again."""
+    case_type = selectors.configurable_case_type(request.user, _council(request), type_id)
+    case_type_actions.do_reinstate_case_type(actor=request.user, case_type=case_type)
+    messages.success(
+        request, _("%(name)s reinstated: it is offered for new cases") % {"name": case_type.name}
+    )
+    return redirect("cases:types")
+
+
+@require_http_methods(["GET", "POST"])
+def delete_case_type(request: HttpRequest, type_id: str) -> HttpResponse:
+    """Ask before deleting a type no case used; explain why not for any other type."""
+    case_type = selectors.configurable_case_type(request.user, _council(request), type_id)
+    reasons = case_type_actions.deletion_blockers(case_type)
+    if request.method == "POST" and not reasons:
+        name = case_type.name
+        try:
+            case_type_actions.do_delete_case_type(actor=request.user, case_type=case_type)
+        except ValidationError as error:
+            # Used since the page was shown: say why, as the page would now.
+            reasons = error.messages
+        else:
+            messages.success(request, _("%(name)s deleted") % {"name": name})
+            return redirect("cases:types")
+    return _render(
+        request,
+        "cases/case_type_delete.html",
+        {"case_type": case_type, "reasons": reasons},
+        status=400 if request.method == "POST" else 200,
     )

@@ -168,6 +168,35 @@ class ServiceFamilyMembership(models.Model):
         return f"{self.service.service_id} in {self.family.family_id} from {self.valid_from}"
 
 
+class JobRun(CouncilOwned):
+    """One run of a daily job for a council, claimed for the council's local date.
+
+    Unique per (council, job, local date): of several workers that see the job due, only the
+    one whose row is written runs it, and a day whose run was missed is not run again later.
+    """
+
+    job = models.SlugField(max_length=63)
+    local_date = models.DateField()
+    # The moment the run was due (the council's local time on `local_date`).
+    due_at = models.DateTimeField()
+    claimed_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=100, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-local_date", "council", "job"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "job", "local_date"], name="one_job_run_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} for {self.council_id} on {self.local_date}"
+
+
 def is_slug(value: str) -> bool:
     """True when `value` is a valid catalogue identifier."""
     return re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", value) is not None

@@ -15,3 +15,11 @@ def refresh_bank_holidays() -> dict[str, int]:
 
     report = do_load_bank_holidays()
     return {"created": report.created, "updated": report.updated, "deleted": report.deleted}
+
+
+@task()
+def run_daily_jobs(run_ids: list[int]) -> dict[str, object]:
+    """Run one council's claimed daily jobs in order (queued by `scheduling.tick`)."""
+    from .scheduling import run_claimed
+
+    return run_claimed(run_ids)

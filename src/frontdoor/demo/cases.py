@@ -42,7 +42,13 @@ from frontdoor.cases.actions import (
     do_use_default_updates,
     ensure_case_types,
 )
-from frontdoor.cases.models import STATUS_UPDATE_TEMPLATE, Case, CaseType, ResidentUpdates
+from frontdoor.cases.models import (
+    ESCALATION_TEMPLATE,
+    STATUS_UPDATE_TEMPLATE,
+    Case,
+    CaseType,
+    ResidentUpdates,
+)
 from frontdoor.citizens.actions import NewContactPoint, do_create_person
 from frontdoor.citizens.models import Party, PartyKind
 from frontdoor.citizens.selectors import party_for_citizen_ref
@@ -54,6 +60,7 @@ from frontdoor.notify.models import NotifyTemplate
 SOURCE = "demo"  # the demo's cases carry it, so running the demo again adds none
 PEOPLE_SOURCE = "demo-cases"
 TEMPLATES = Path(__file__).resolve().parent.parent / "notify" / "demo_templates.json"
+STAFF_TEMPLATES = Path(__file__).resolve().parent.parent / "notify" / "demo_staff_templates.json"
 UPDATES_SWITCHED_ON_DAYS_AGO = 56
 # How many cases of each type, and the services they are about.
 MIX: tuple[tuple[str, int, tuple[str, ...]], ...] = (
@@ -121,7 +128,7 @@ def already_generated(council: Council) -> bool:
 
 
 def notify_templates(council: Council) -> None:
-    """The council's status-update templates: the demo fake Notify's ids, by channel."""
+    """The council's status-update and escalation templates: the demo fake Notify's ids."""
     for item in json.loads(TEMPLATES.read_text(encoding="utf-8")):
         NotifyTemplate.objects.update_or_create(
             council=council,
@@ -131,6 +138,17 @@ def notify_templates(council: Council) -> None:
             defaults={
                 "template_id": item["id"],
                 "description": "Case status update (demo template)",
+            },
+        )
+    for item in json.loads(STAFF_TEMPLATES.read_text(encoding="utf-8")):
+        NotifyTemplate.objects.update_or_create(
+            council=council,
+            key=ESCALATION_TEMPLATE,
+            channel=item["type"],
+            language="en",
+            defaults={
+                "template_id": item["id"],
+                "description": "Escalation to team leaders (demo template)",
             },
         )
 

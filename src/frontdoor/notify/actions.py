@@ -135,11 +135,15 @@ def send_queued_message(message_id: int, now: dt.datetime | None = None) -> Outb
     return message
 
 
-def send_due_messages(now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Send every queued message and every retry that is due; returns how many were tried."""
+def send_due_messages(
+    now: dt.datetime | None = None, limit: int = 500, council: Council | None = None
+) -> int:
+    """Send every queued message and every retry that is due (of one council, or all);
+    returns how many were tried."""
     now = now or timezone.now()
+    outbox = OutboundMessage.objects.filter(**({"council": council} if council else {}))
     due = list(
-        OutboundMessage.objects.filter(status__in=[MessageStatus.QUEUED, MessageStatus.RETRYING])
+        outbox.filter(status__in=[MessageStatus.QUEUED, MessageStatus.RETRYING])
         .exclude(next_attempt_at__gt=now)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
@@ -147,11 +151,15 @@ def send_due_messages(now: dt.datetime | None = None, limit: int = 500) -> int:
     return sum(1 for pk in due if send_queued_message(pk, now) is not None)
 
 
-def refresh_delivery(now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Ask Notify how sent messages fared; returns how many reached a final status."""
+def refresh_delivery(
+    now: dt.datetime | None = None, limit: int = 500, council: Council | None = None
+) -> int:
+    """Ask Notify how sent messages (of one council, or all) fared; returns how many reached a
+    final status."""
     now = now or timezone.now()
     finished = 0
-    for message in OutboundMessage.objects.filter(status=MessageStatus.SENT)[:limit]:
+    outbox = OutboundMessage.objects.filter(**({"council": council} if council else {}))
+    for message in outbox.filter(status=MessageStatus.SENT)[:limit]:
         try:
             status = sending.delivery_status(str(message.notify_id))
         except (sending.SendFailure, sending.NotifyNotConfigured):

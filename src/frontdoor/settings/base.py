@@ -13,16 +13,19 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 
 # The time zone given to new councils; each council then keeps its own.
 FRONTDOOR_TIME_ZONE = env_str("FRONTDOOR_TIME_ZONE", "Europe/London")
-# Parquet snapshots of contact facts for the KPI engine: shared storage when several machines
-# serve the site (the worker writes them, every web process reads them).
 # How many of its year of contacts the demo generates (1 = about 265,000).
 FRONTDOOR_DEMO_CONTACT_SCALE = float(env_str("FRONTDOOR_DEMO_CONTACT_SCALE", "1"))
+# Parquet snapshots of contact facts for the KPI engine: shared storage when several machines
+# serve the site (the worker writes them, every web process reads them).
 FRONTDOOR_SNAPSHOT_DIR = Path(env_str("FRONTDOOR_SNAPSHOT_DIR", str(DATA_DIR / "snapshots")))
 # GOV.UK Notify: the key is a secret; without one, messages wait in the outbox.
 FRONTDOOR_NOTIFY_API_KEY = env_str("FRONTDOOR_NOTIFY_API_KEY")
 FRONTDOOR_NOTIFY_BASE_URL = env_str(
     "FRONTDOOR_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
 )
+# The site's address for links in emails (read in an inbox, outside the site), e.g.
+# https://frontdoor.example.gov.uk; without it, the first host named in ALLOWED_HOSTS.
+FRONTDOOR_SITE_URL = env_str("FRONTDOOR_SITE_URL")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

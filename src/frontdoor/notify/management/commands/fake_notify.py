@@ -11,6 +11,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from frontdoor.notify.fake_server import FakeNotify, FakeNotifyServer, FakeTemplate
 
+NOTIFY_DIR = Path(__file__).resolve().parents[2]
+# The demo's templates: updates to residents, and emails to staff (escalations).
+DEMO_TEMPLATES = (NOTIFY_DIR / "demo_templates.json", NOTIFY_DIR / "demo_staff_templates.json")
+
 
 class Command(BaseCommand):
     help = (
@@ -23,16 +27,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--templates",
             type=Path,
-            help="JSON list of {id, type, subject, body}; default: the demo's templates",
+            action="append",
+            help=(
+                "JSON list of {id, type, subject, body} (may be given more than once); default: "
+                "the demo's templates, for residents and for staff"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("the fake Notify server is for debug installs and tests only")
-        path = options["templates"] or Path(__file__).resolve().parents[2] / "demo_templates.json"
         service = FakeNotify()
-        for item in json.loads(path.read_text(encoding="utf-8")):
-            service.add_template(FakeTemplate(**item))
+        for path in options["templates"] or DEMO_TEMPLATES:
+            for item in json.loads(path.read_text(encoding="utf-8")):
+                service.add_template(FakeTemplate(**item))
         server = FakeNotifyServer(service, port=options["port"]).start()
         self.stdout.write(f"FRONTDOOR_NOTIFY_BASE_URL={server.base_url}")
         self.stdout.write(f"FRONTDOOR_NOTIFY_API_KEY={service.api_key}")
