@@ -72,6 +72,9 @@ ORGANISATION_FIELDS = (
     "preferred_channel",
     "preferred_language",
 )
+# In a person's creation entry: why they were added although people already recorded may be
+# them. Free text, so personal: sealed with the names (Party.audit_personal_fields).
+CREATE_REASON = "reason"
 # Crockford's base 32 without the letters that read as digits: what residents quote on the phone.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_LENGTH = 10
@@ -172,9 +175,14 @@ def do_create_person(
     contact_points: Iterable[NewContactPoint] = (),
     external_references: Iterable[tuple[str, str]] = (),
     sensitivity: str = Sensitivity.NORMAL,
+    reason: str = "",
     **names: Any,
 ) -> Party:
-    """Record a person with their names, date of birth, preferences and how to reach them."""
+    """Record a person with their names, date of birth, preferences and how to reach them.
+
+    `reason`: why they were added although people already recorded may be them (the desktop's
+    check before adding); it goes into the audit entry of the creation.
+    """
     unknown = set(names) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"not a field of a person: {', '.join(sorted(unknown))}")
@@ -187,6 +195,7 @@ def do_create_person(
         addresses=addresses,
         contact_points=contact_points,
         external_references=external_references,
+        reason=reason,
     )
 
 
@@ -227,6 +236,7 @@ def _create_party(
     addresses: Iterable[NewAddress],
     contact_points: Iterable[NewContactPoint],
     external_references: Iterable[tuple[str, str]],
+    reason: str = "",
 ) -> Party:
     _authorise_create(actor, council, sensitivity)
     party = Party(
@@ -240,7 +250,10 @@ def _create_party(
     _check_party(party)
     party.save()
     fields = PERSON_FIELDS if kind == PartyKind.PERSON else ORGANISATION_FIELDS
-    _audit(actor, "party.create", party, party, _created(party, (*fields, "kind", "sensitivity")))
+    changes = _created(party, (*fields, "kind", "sensitivity"))
+    if reason.strip():
+        changes[CREATE_REASON] = (None, reason.strip()[:500])
+    _audit(actor, "party.create", party, party, changes)
     first = True
     for address in addresses:
         _add_address(actor, party, address, primary=first)

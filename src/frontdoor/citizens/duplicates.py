@@ -135,12 +135,13 @@ def require_review_duplicates(user: Any, target: Any) -> None:
 
 def person_records(council: Council) -> list[LinkRecord]:
     """The council's people as the engine compares them: names, date of birth, the current
-    (else the latest) address, phone numbers and emails. People merged away are left out."""
+    (else the latest) address, phone numbers and emails. People merged away, and erased people
+    (tombstones with no personal data left to compare), are left out."""
     merged_away = PartyMerge.objects.filter(council=council, status=MergeStatus.ACTIVE).values(
         "merged_id"
     )
     people = (
-        Party.objects.filter(council=council, kind=PartyKind.PERSON)
+        Party.objects.filter(council=council, kind=PartyKind.PERSON, erased_at__isnull=True)
         .exclude(pk__in=merged_away)
         .values_list("pk", "given_name", "family_name", "date_of_birth")
         .order_by("pk")

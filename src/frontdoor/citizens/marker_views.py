@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,11 +33,13 @@ from .marker_forms import (
     SafetyMarkerForm,
     VulnerabilityMarkerForm,
 )
-from .models import AccessibilityNeeds, Party, SafetyMarker, VulnerabilityMarker
-from .policies import may_lead, visible_sensitivities
+from .models import AccessibilityNeeds, Party
+from .policies import may_lead
 from .selectors import (
     ReasonRequired,
+    safety_marker_to_decide,
     safety_markers_awaiting_approval,
+    vulnerability_marker_of,
     vulnerability_reviews_due,
 )
 from .views import _open_person, _render, apply_action_errors, council_of_request, sub_navigation
@@ -84,29 +86,12 @@ def reviews(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safety_marker(request: HttpRequest, council: Council, pk: int) -> SafetyMarker:
-    """A staff-safety marker of the council the user may decide on, or a 404."""
-    if not may(request.user, "manage_safety_markers", council):
-        raise PermissionDenied("manage_safety_markers")
-    marker = (
-        SafetyMarker.objects.select_related("party", "created_by")
-        .filter(
-            pk=pk,
-            party__council=council,
-            party__sensitivity__in=visible_sensitivities(request.user, council),
-        )
-        .first()
-    )
-    if marker is None:
-        raise Http404("marker")
-    return marker
-
-
 @require_POST
 def decide_safety(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or decline a proposed staff-safety marker; errors show in an error summary."""
     council = council_of_request(request)
-    marker = _safety_marker(request, council, pk)
+    # 403 without manage_safety_markers; 404 for a marker not the council's or too sensitive.
+    marker = safety_marker_to_decide(request.user, council, pk)
     form = SafetyDecisionForm(request.POST)
     if form.is_valid():
         decide = (
@@ -223,9 +208,7 @@ def review_vulnerability(request: HttpRequest, reference: str, pk: str) -> HttpR
     for permission in ("use_desktop", "view_vulnerability_detail"):
         if not may(request.user, permission, party):
             raise PermissionDenied(permission)
-    marker = VulnerabilityMarker.objects.filter(party=party, pk=int(pk)).first()
-    if marker is None:
-        raise Http404("marker")
+    marker = vulnerability_marker_of(request.user, party, int(pk))
 
     def save(party: Party, form: ReviewMarkerForm) -> None:
         try:

@@ -87,6 +87,9 @@ class Party(CouncilOwned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the person's data was erased (UK GDPR Art. 17, `erasure.do_execute_erasure`): the
+    # row stays as a tombstone, holding no personal value, so references and links resolve.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     audit_is_subject = True
     audit_personal_fields = (
@@ -99,6 +102,8 @@ class Party(CouncilOwned):
         "organisation_name",
         "registration_number",
         "preferred_language",
+        # Why an agent added someone despite a likely match: free text about the person.
+        "reason",
     )
 
     class Meta:
@@ -107,7 +112,9 @@ class Party(CouncilOwned):
             models.UniqueConstraint(fields=["council", "reference"], name="party_reference"),
             models.CheckConstraint(
                 condition=Q(kind="organisation", organisation_name__gt="")
-                | Q(kind="person") & (Q(family_name__gt="") | Q(given_name__gt="")),
+                | Q(kind="person") & (Q(family_name__gt="") | Q(given_name__gt=""))
+                # An erased person's tombstone has no name left.
+                | Q(erased_at__isnull=False),
                 name="party_has_a_name",
             ),
         ]
@@ -121,8 +128,15 @@ class Party(CouncilOwned):
         return self.kind == PartyKind.PERSON
 
     @property
+    def is_erased(self) -> bool:
+        """Whether this is the tombstone of an erased person."""
+        return self.erased_at is not None
+
+    @property
     def full_name(self) -> str:
         """Names as recorded: "Elizabeth Anne Taylor" (an organisation's name for one)."""
+        if self.is_erased:
+            return str(_("Erased person"))
         if not self.is_person:
             return self.organisation_name
         return " ".join(p for p in (self.given_name, self.middle_names, self.family_name) if p)
@@ -130,6 +144,8 @@ class Party(CouncilOwned):
     @property
     def display_name(self) -> str:
         """How staff see the name: the preferred name shown beside the recorded one."""
+        if self.is_erased:
+            return str(_("Erased person"))
         if not self.is_person:
             return self.organisation_name
         name = " ".join(p for p in (self.given_name, self.family_name) if p)
@@ -951,3 +967,135 @@ class PartyMergeMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}:{self.object_id}.{self.field}"
+
+
+# --------------------------------------------------------------------------------------------
+# The right to erasure (UK GDPR Art. 17) and legal holds
+# --------------------------------------------------------------------------------------------
+
+
+class ErasureRequester(models.TextChoices):
+    PERSON = "person", _("The person themselves")
+    REPRESENTATIVE = "representative", _("Someone acting for them")
+    OTHER = "other", _("Someone else (for example the council's own review)")
+
+
+class ErasureGround(models.TextChoices):
+    """The grounds of UK GDPR Art. 17(1) a request relies on."""
+
+    NO_LONGER_NECESSARY = (
+        "no_longer_necessary",
+        _("No longer needed for the purpose it was collected for (Art. 17(1)(a))"),
+    )
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn (Art. 17(1)(b))")
+    OBJECTION = "objection", _("They object to the processing (Art. 17(1)(c))")
+    UNLAWFUL = "unlawful", _("Processed unlawfully (Art. 17(1)(d))")
+    LEGAL_OBLIGATION = "legal_obligation", _("The law requires erasure (Art. 17(1)(e))")
+    CHILD = "child", _("Collected from a child for an online service (Art. 17(1)(f))")
+
+
+class ErasureExemption(models.TextChoices):
+    """Why a council may refuse erasure: the exceptions of UK GDPR Art. 17(3)."""
+
+    EXPRESSION = "expression", _("Freedom of expression and information (Art. 17(3)(a))")
+    LEGAL_OBLIGATION_OR_TASK = (
+        "legal_obligation_or_task",
+        _("A legal obligation or a public task (Art. 17(3)(b))"),
+    )
+    PUBLIC_HEALTH = "public_health", _("Public health (Art. 17(3)(c))")
+    ARCHIVING = "archiving", _("Archiving, research or statistics (Art. 17(3)(d))")
+    LEGAL_CLAIMS = "legal_claims", _("Legal claims (Art. 17(3)(e))")
+    NO_GROUND = "no_ground", _("None of the grounds of Art. 17(1) applies")
+
+
+class ErasureStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    DONE = "done", _("Erased")
+
+
+class ErasureRequest(CouncilOwned):
+    """A request to erase a person, recorded by one information-governance officer and approved
+    or refused (with a reason) by another.
+
+    `due_on` is the statutory deadline: one calendar month from receipt, moved to the next
+    working day (UK GDPR Art. 12(3)). Once executed, `certificate` is what was erased and kept,
+    as counts (never values): the council's record that it complied. The free text of the
+    request (who asked, what they said) is about the person and is redacted by the erasure.
+    """
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="erasure_requests")
+    requested_by = models.CharField(max_length=15, choices=ErasureRequester.choices)
+    requester_detail = models.CharField(max_length=200, blank=True)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    ground = models.CharField(max_length=25, choices=ErasureGround.choices)
+    reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.PENDING
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    exemption = models.CharField(max_length=25, choices=ErasureExemption.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    executed_at = models.DateTimeField(null=True, blank=True)
+    certificate = models.JSONField(default=dict, blank=True)
+
+    audit_personal_fields = ("requester_detail", "reason", "decision_note")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recorded_by")),
+                name="erasure_four_eyes",
+            ),
+            # One request in progress per person at a time.
+            models.UniqueConstraint(
+                fields=["party"],
+                condition=Q(status__in=["pending", "approved"]),
+                name="one_open_erasure_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["council", "status", "due_on"], name="erasure_worklist")]
+
+    def __str__(self) -> str:
+        return f"erasure request {self.pk} ({self.status})"
+
+
+class LegalHold(CouncilOwned):
+    """A hold on a person's records (litigation, an investigation, an inquiry): nothing of theirs
+    may be erased while it is in force."""
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="legal_holds")
+    reason = models.CharField(max_length=300)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    audit_personal_fields = ("reason",)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"legal hold {self.pk} on {self.party_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None

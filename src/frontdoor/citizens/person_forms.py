@@ -122,6 +122,18 @@ class NewPersonForm(forms.Form):
             "contact_points": points,
         }
 
+    def match_values(self) -> dict[str, Any]:
+        """The cleaned values as `likely_matches` takes them (what an existing record may share)."""
+        data = self.cleaned_data
+        return {
+            "given_name": data["given_name"].strip(),
+            "family_name": data["family_name"].strip(),
+            "date_of_birth": data["date_of_birth"],
+            "postcodes": [data["postcode"]] if data["postcode"].strip() else [],
+            "phones": [data["phone"]] if data["phone"].strip() else [],
+            "emails": [data["email"]] if data["email"].strip() else [],
+        }
+
     @staticmethod
     def initial_from_query(query: str) -> dict[str, str]:
         """A search for a name prefills it: the last word as the family name."""
@@ -131,6 +143,21 @@ class NewPersonForm(forms.Form):
         if len(words) == 1:
             return {"family_name": words[0][:100]}
         return {"given_name": " ".join(words[:-1])[:100], "family_name": words[-1][:100]}
+
+
+class AddAnywayForm(forms.Form):
+    """Why the person being added is none of the people already recorded who may match."""
+
+    reason = forms.CharField(
+        label=_("Why are you adding a new person?"),
+        help_text=_(
+            "For example, the caller confirmed a different date of birth and address. "
+            "This goes in the record's history."
+        ),
+        widget=forms.Textarea,
+        max_length=500,
+        error_messages={"required": _("Enter why none of these people is the person")},
+    )
 
 
 class EndMarkerForm(forms.Form):

@@ -44,7 +44,10 @@ def visible_sensitivities(user: Any, target: Any) -> tuple[str, ...]:
 
 
 def require_change_party(user: Any, party: Any) -> None:
-    """Changing a party: a desktop user; a restricted party also needs open_restricted."""
+    """Changing a party: a desktop user; a restricted party also needs open_restricted. Nobody
+    changes an erased person: the record is a tombstone that must stay empty."""
+    if getattr(party, "erased_at", None) is not None:
+        raise PermissionDenied("this person's personal data was erased")
     if user is None:  # the system: the command line and imports run by the council's IT team
         return
     require(user, "use_desktop", party)

@@ -22,10 +22,17 @@ How a search runs (a handful of indexed statements, whatever the number of peopl
 The query is sealed under a per-search subject (`citizens.search:<uuid>`) because a search is
 about no single person; `search_subjects_listing` finds the searches that listed a person so
 that erasing them can destroy those keys too.
+
+`likely_matches` is the same search, asked before a new person is recorded: the people already
+recorded with the same or a similar name (every name token, exact, near or partial, as above)
+who also share the date of birth, a postcode, a phone number or an email address. It is one
+search's worth of statements (not the nightly duplicate run over everyone), plus one read of
+which of the details each candidate shares; what it showed is logged as a search.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,10 +49,16 @@ from frontdoor.core.models import Council, Sensitivity
 
 from .engine.fuzzy import osa_distance
 from .engine.keys import accept_near, lookup_codes
-from .engine.normalise import prefix_upper_bound
-from .engine.query import IdentifierTerm, ParsedQuery, parse_query
-from .engine.ranking import Candidate, rank
-from .models import KEY_KINDS, KeyKind, NameVocabulary, Party, SearchKey
+from .engine.normalise import (
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
+    prefix_upper_bound,
+    query_name_tokens,
+)
+from .engine.query import EMAIL, PHONE, POSTCODE, IdentifierTerm, ParsedQuery, Probe, parse_query
+from .engine.ranking import EXACT, Candidate, rank
+from .models import KEY_KINDS, KeyKind, NameVocabulary, Party, PartyKind, SearchKey
 from .policies import require_read_people, visible_sensitivities
 
 RESULTS = 20  # shown
@@ -110,6 +123,108 @@ def search_parties(
     return SearchOutcome(text, results, more or len(ids) > limit, parsed.kinds, entry.pk)
 
 
+# Why a person already recorded may be the one being added, in the order the page shows them.
+SAME_NAME = "same_name"
+SIMILAR_NAME = "similar_name"
+SAME_BIRTH = "date_of_birth"
+SAME_POSTCODE = POSTCODE
+SAME_PHONE = PHONE
+SAME_EMAIL = EMAIL
+MATCHES = 10  # shown before a new person is added
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    """Someone already recorded who may be the person being added, and what they share.
+
+    `result` is what the search shows of them (a restricted party's address is left out);
+    `reasons` are the SAME_* and *_NAME codes above.
+    """
+
+    result: SearchResult
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MatchCheck:
+    matches: list[PossibleMatch]
+    more: bool  # more people match than are shown
+    access_entry_id: int | None
+
+
+def likely_matches(
+    viewer: Any,
+    council: Council,
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None = None,
+    postcodes: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    emails: Sequence[str] = (),
+    limit: int = MATCHES,
+) -> MatchCheck:
+    """People already recorded who may be the person about to be added: every name token met
+    (exactly, or near as the search finds it), and the same date of birth, postcode, phone
+    number or email address. Only people the viewer may find; those sharing most come first.
+
+    When any are found they are logged as one search (the details checked, sealed, and the
+    ids shown), so erasing a person also reaches the checks that listed them.
+    """
+    require_read_people(viewer, council)
+    names = tuple(query_name_tokens(f"{given_name} {family_name}"))
+    probes: dict[Probe, None] = {}
+    for kind, values, normalise in (
+        (POSTCODE, postcodes, normalise_postcode),
+        (PHONE, phones, normalise_phone),
+        (EMAIL, emails, normalise_email),
+    ):
+        for value in values:
+            if found := normalise(value):
+                probes.setdefault(Probe(kind, found), None)
+    if not names or not (probes or date_of_birth):
+        return MatchCheck([], False, None)
+    parsed = ParsedQuery(" ".join(names), names, (), date_of_birth)
+    shared = IdentifierTerm("", tuple(probes)) if probes else None
+    allowed = visible_sensitivities(viewer, council)
+    ids, more = candidate_ids(council.pk, parsed, allowed, POOL, shown=limit, birth_or=shared)
+    people = [r for r in _results(ids, names) if r.kind == PartyKind.PERSON]
+    held = _keys_held([r.party_id for r in people], tuple(probes))
+    matches = []
+    for result in people:
+        reasons = [SAME_NAME if result.score >= EXACT else SIMILAR_NAME]
+        if date_of_birth is not None and result.date_of_birth == date_of_birth:
+            reasons.append(SAME_BIRTH)
+        kinds = held.get(result.party_id, set())
+        reasons.extend(kind for kind in (SAME_POSTCODE, SAME_PHONE, SAME_EMAIL) if kind in kinds)
+        matches.append(PossibleMatch(result, tuple(reasons)))
+    # Most shared details first; then the closer name (the search's own order breaks ties).
+    matches.sort(key=lambda match: (-len(match.reasons), -match.result.score))
+    shown = matches[:limit]
+    entry = None
+    if shown:
+        checked = [given_name, family_name, str(date_of_birth or ""), *postcodes, *phones, *emails]
+        text = " ".join(value.strip() for value in checked if value and value.strip())
+        entry = log_search(viewer, council, text, [m.result.party_id for m in shown])
+    return MatchCheck(shown, more or len(matches) > limit, entry.pk if entry else None)
+
+
+def _keys_held(party_ids: Sequence[int], probes: Sequence[Probe]) -> dict[int, set[str]]:
+    """Which of the probed kinds (postcode, phone, email) each party holds a key for: one read."""
+    if not party_ids or not probes:
+        return {}
+    wanted = Q()
+    for probe in probes:
+        wanted |= Q(kind=KEY_KINDS[probe.kind], key=probe.value)
+    kind_names = {int(code): name for name, code in KEY_KINDS.items()}
+    held: dict[int, set[str]] = {}
+    for party_id, kind in SearchKey.objects.filter(wanted, party_id__in=party_ids).values_list(
+        "party_id", "kind"
+    ):
+        held.setdefault(party_id, set()).add(kind_names[kind])
+    return held
+
+
 def log_search(viewer: Any, council: Council, text: str, result_ids: Sequence[int]) -> Any:
     """The one access entry of a search: the query sealed, and the ids of what it showed."""
     with transaction.atomic():
@@ -145,14 +260,26 @@ def candidate_ids(
     allowed: tuple[str, ...],
     pool: int,
     shown: int = RESULTS,
+    *,
+    birth_or: IdentifierTerm | None = None,
 ) -> tuple[list[int], bool]:
     """Up to `pool` ids of parties that meet every term, best tiers first; and whether more do.
 
     When the exact tier alone fills the `shown` results, the later tiers stop there: whatever
     they add ranks below an exact match of every name, so it could never be shown.
+
+    `birth_or` loosens the date of birth: a party meets it OR this term (with no date of
+    birth, the term is simply one more term to meet).
     """
     identifiers = [_identifier_term(t) for t in parsed.identifiers]
     identifier_sizes = [_identifier_size(t) for t in parsed.identifiers]
+    alternative: Term | None = None
+    if birth_or is not None and parsed.date_of_birth is None:
+        identifiers.append(_identifier_term(birth_or))
+        identifier_sizes.append(_identifier_size(birth_or))
+    elif birth_or is not None:
+        # Either may be met, so neither can drive: it is checked on each candidate instead.
+        alternative = _identifier_term(birth_or)
     full = [t for t in dict.fromkeys(parsed.names) if len(t) > 1]
     initials = [(Cond(KeyKind.NAME, (t,), prefix=True),) for t in parsed.names if len(t) == 1]
     restrict = None if set(allowed) >= set(Sensitivity.values) else allowed
@@ -205,7 +332,13 @@ def candidate_ids(
         common = sum(1 for i in order if expected[i] >= INTERSECT_FROM and expected[i] < INF)
         together = common if common >= 2 and expected[order[0]] >= INTERSECT_FROM else 1
         for pk in _matching(
-            council_id, ordered, parsed.date_of_birth, restrict, pool, intersect=together
+            council_id,
+            ordered,
+            parsed.date_of_birth,
+            restrict,
+            pool,
+            intersect=together,
+            alternative=alternative,
         ):
             found.setdefault(pk, None)
         if len(found) >= pool or (names is exact_names and len(found) >= shown):
@@ -215,7 +348,9 @@ def candidate_ids(
         kept = {full[0], full[-1]}
         names = [term for token, term in zip(full, tiers[-1][0], strict=True) if token in kept]
         terms = [*identifiers, *names, *initials]
-        for pk in _matching(council_id, terms, parsed.date_of_birth, restrict, pool):
+        for pk in _matching(
+            council_id, terms, parsed.date_of_birth, restrict, pool, alternative=alternative
+        ):
             found.setdefault(pk, None)
     return list(found)[:pool], len(found) >= pool
 
@@ -374,12 +509,14 @@ def _matching(
     restrict: tuple[str, ...] | None,
     limit: int,
     intersect: int = 1,
+    alternative: Term | None = None,
 ) -> list[int]:
     """Ids of parties meeting every term (and the date of birth): one statement.
 
     The first `intersect` terms drive: one term's keys are read by index scans, several are
     each read once and INTERSECTed. Every other term is an EXISTS probe into the candidate's
-    own keys; the party row is joined for the date of birth and sensitivity.
+    own keys; the party row is joined for the date of birth and sensitivity. With an
+    `alternative`, the date of birth or a key meeting it will do.
     """
     _keys, parties = _table()
     filters: list[str] = []
@@ -401,7 +538,11 @@ def _matching(
         params = [council_id]
     else:
         return []
-    if birth is not None:
+    if birth is not None and alternative is not None:
+        probe, probe_params = _probe(alternative)
+        filters.append(f"(p.date_of_birth = %s OR {probe})")
+        params.extend([connection.ops.adapt_datefield_value(birth), *probe_params])
+    elif birth is not None:
         filters.append("p.date_of_birth = %s")
         params.append(connection.ops.adapt_datefield_value(birth))
     if restrict is not None:

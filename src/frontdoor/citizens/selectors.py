@@ -6,7 +6,15 @@ channel, newest first, filterable) in a fixed number of statements whatever the 
 Opening a record is logged in the read-access log; so is every view of a marker. A restricted
 or safeguarding party opens only for open_restricted, with a reason (break-glass).
 
-The search box lives in `search.py` (`search_parties`), re-exported here.
+A page given the reference of a record merged into another asks `open_party` to follow merges:
+whether the record was merged away is read with the record itself (no statement of its own),
+and only a merged record costs one more read, for its survivor's reference (`MergedAway`).
+
+Single markers (to end, review or decide one) are read here too, with the same permission and
+sensitivity filtering as the page that lists them.
+
+The search box lives in `search.py` (`search_parties`, and `likely_matches` for the check
+before a new person is added), re-exported here.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +36,7 @@ from frontdoor.contacts.models import Contact
 from frontdoor.core.models import Council, Sensitivity
 from frontdoor.identity.policies import council_ids_for, may, require
 
+from .merging import MERGED_SOURCE, survivor_of
 from .models import (
     AccessibilityNeeds,
     Address,
@@ -35,7 +44,9 @@ from .models import (
     ContactPoint,
     ExternalReference,
     HouseholdMember,
+    MergeStatus,
     Party,
+    PartyMerge,
     Representation,
     SafetyMarker,
     SafetyStatus,
@@ -50,29 +61,53 @@ from .policies import (
     require_read_people,
     visible_sensitivities,
 )
-from .search import SearchOutcome, SearchResult, search_parties
+from .search import (
+    MatchCheck,
+    PossibleMatch,
+    SearchOutcome,
+    SearchResult,
+    likely_matches,
+    search_parties,
+)
 
 __all__ = [
+    "MatchCheck",
+    "MergedAway",
     "PersonPage",
+    "PossibleMatch",
     "ReasonRequired",
     "SearchOutcome",
     "SearchResult",
     "TimelineEntry",
     "TimelineFilters",
+    "active_safety_marker_of",
+    "likely_matches",
     "party_for_citizen_ref",
     "person_page",
+    "safety_marker_to_decide",
     "safety_markers_awaiting_approval",
     "search_parties",
+    "vulnerability_marker_of",
     "vulnerability_reviews_due",
 ]
 
 PERSON_VIEW = "citizens.person"
 MARKERS_VIEW = "citizens.person.markers"
+# One marker opened on its own page (reviewing, ending, approving it).
+MARKER_VIEW = "citizens.marker"
 HEALTH_LABEL = _("Health-related: see guidance")
 
 
 class ReasonRequired(PermissionDenied):
     """A restricted record opens only with a reason (the viewer may open it, but must say why)."""
+
+
+class MergedAway(Exception):
+    """The reference is of a record merged into another: pages go to `survivor` instead."""
+
+    def __init__(self, survivor: str) -> None:
+        super().__init__(survivor)
+        self.survivor = survivor
 
 
 @dataclass(frozen=True)
@@ -156,7 +191,13 @@ def parties_visible_to(viewer: Any) -> QuerySet[Party]:
 
 
 def open_party(
-    viewer: Any, party_id: int | str, *, council: Council, reason: str = "", log: bool = True
+    viewer: Any,
+    party_id: int | str,
+    *,
+    council: Council,
+    reason: str = "",
+    log: bool = True,
+    follow_merges: bool = False,
 ) -> Party:
     """The party (by id, or by CRM reference when a string) if the viewer may open it; logs
     the opening (`log=False` only for a caller that logs the view itself straight after).
@@ -164,12 +205,23 @@ def open_party(
     Restricted parties need open_restricted and a `reason` (ReasonRequired without one); the
     reason is sealed into the access log as a break-glass entry. Anyone else gets a 404, never
     a hint that the record exists.
+
+    With `follow_merges`, a record merged into another is not opened (nor logged): MergedAway
+    names the survivor's reference, for the page to go there (as a bookmark or an old link to
+    a merged record would).
     """
     require_read_people(viewer, council)
     lookup = Q(pk=party_id) if isinstance(party_id, int) else Q(reference=party_id.strip())
-    party = Party.objects.select_related("needs", "council").filter(lookup, council=council).first()
+    parties = Party.objects.select_related("needs", "council").filter(lookup, council=council)
+    if follow_merges:
+        # Read with the record itself: a page of someone never merged pays nothing for it.
+        active = PartyMerge.objects.filter(merged=OuterRef("pk"), status=MergeStatus.ACTIVE)
+        parties = parties.annotate(merged_away=Exists(active))
+    party = parties.first()
     if party is None:
         raise Http404("party")
+    if follow_merges and getattr(party, "merged_away", False):
+        raise MergedAway(_survivor_reference(party))
     if party.restricted:
         if not may_open_restricted(viewer, party):
             raise Http404("party")
@@ -188,6 +240,23 @@ def open_party(
     return party
 
 
+def _survivor_reference(party: Party) -> str:
+    """The reference of the record a merged party now lives on: one read.
+
+    A merge gives the survivor the merged reference as an external reference (MERGED_SOURCE),
+    and a later merge of the survivor moves its external references on, so whoever holds the
+    alias is the end of the chain. Should the alias be missing, the merges are followed.
+    """
+    holder = (
+        ExternalReference.objects.filter(
+            council_id=party.council_id, source=MERGED_SOURCE, source_id=party.reference
+        )
+        .values_list("party__reference", flat=True)
+        .first()
+    )
+    return holder or survivor_of(party).reference
+
+
 def person_page(
     viewer: Any,
     party_id: int | str,
@@ -195,10 +264,16 @@ def person_page(
     council: Council,
     reason: str = "",
     filters: TimelineFilters | None = None,
+    follow_merges: bool = False,
 ) -> PersonPage:
-    """Everything the person page shows, as the viewer may see it, in a fixed number of reads."""
+    """Everything the person page shows, as the viewer may see it, in a fixed number of reads.
+
+    `follow_merges`: see `open_party` (MergedAway for a record merged into another).
+    """
     filters = filters or TimelineFilters()
-    party = open_party(viewer, party_id, council=council, reason=reason)
+    party = open_party(
+        viewer, party_id, council=council, reason=reason, follow_merges=follow_merges
+    )
     needs = _needs_of(party)
     addresses = list(party.addresses.all())
     points = list(party.contact_points.all())
@@ -352,6 +427,82 @@ def party_for_citizen_ref(council: Council, source: str, citizen_ref: str) -> Pa
         .first()
     )
     return reference.party if reference else None
+
+
+def vulnerability_marker_of(
+    viewer: Any, party: Party, pk: int, *, active_only: bool = False
+) -> VulnerabilityMarker:
+    """One of an opened person's vulnerability markers, for a page that works on its detail
+    (reviewing or ending it): view_vulnerability_detail, else PermissionDenied; 404 when it is
+    not theirs (or, with `active_only`, has ended).
+    """
+    if not may_see_vulnerability_detail(viewer, party):
+        raise PermissionDenied("view_vulnerability_detail")
+    _require_visible(viewer, party)
+    markers = VulnerabilityMarker.objects.filter(party=party, pk=pk)
+    if active_only:
+        markers = markers.filter(ended_at__isnull=True)
+    marker = markers.first()
+    if marker is None:
+        raise Http404("marker")
+    _log_marker_view(viewer, party, marker)
+    return marker
+
+
+def _require_visible(viewer: Any, party: Party) -> None:
+    """The person's markers are read only at a sensitivity the viewer may see (a 404 else).
+
+    The pages open the person first (which asks the same), so this holds for any caller.
+    """
+    if party.sensitivity not in visible_sensitivities(viewer, party):
+        raise Http404("marker")
+
+
+def active_safety_marker_of(viewer: Any, party: Party, pk: int) -> SafetyMarker:
+    """One of an opened person's approved (active) staff-safety markers, for reviewing it:
+    manage_safety_markers, else PermissionDenied; 404 when it is not theirs or not active.
+    """
+    if not may_manage_safety_markers(viewer, party):
+        raise PermissionDenied("manage_safety_markers")
+    _require_visible(viewer, party)
+    marker = SafetyMarker.objects.filter(party=party, pk=pk, status=SafetyStatus.ACTIVE).first()
+    if marker is None:
+        raise Http404("marker")
+    _log_marker_view(viewer, party, marker)
+    return marker
+
+
+def safety_marker_to_decide(viewer: Any, council: Council, pk: int) -> SafetyMarker:
+    """A staff-safety marker of the council the viewer may decide on (approve or decline):
+    manage_safety_markers, else PermissionDenied; 404 when it is not the council's or its
+    person is more sensitive than the viewer may see.
+    """
+    if not may_manage_safety_markers(viewer, council):
+        raise PermissionDenied("manage_safety_markers")
+    marker = (
+        SafetyMarker.objects.select_related("party", "created_by")
+        .filter(
+            pk=pk,
+            party__council=council,
+            party__sensitivity__in=visible_sensitivities(viewer, council),
+        )
+        .first()
+    )
+    if marker is None:
+        raise Http404("marker")
+    _log_marker_view(viewer, marker.party, marker)
+    return marker
+
+
+def _log_marker_view(viewer: Any, party: Party, marker: Any) -> None:
+    """Every view of a marker is logged against its person (so erasure covers the entry)."""
+    record_access(
+        actor=viewer,
+        view=MARKER_VIEW,
+        instance=marker,
+        council_id=party.council_id,
+        subject=subject_ref(party),
+    )
 
 
 def vulnerability_reviews_due(

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import duplicate_views, marker_views, person_views, views
+from . import duplicate_views, erasure_views, marker_views, person_views, views
 
 app_name = "citizens"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path("duplicates/<int:pk>/decide/", duplicate_views.decide, name="duplicate-decide"),
     path("duplicates/merges/", duplicate_views.merges, name="merges"),
     path("duplicates/merges/<int:pk>/", duplicate_views.merge, name="merge"),
+    # The right to erasure (information governance); before the references too.
+    path("erasure/", erasure_views.worklist, name="erasure-requests"),
+    path("erasure/<int:pk>/", erasure_views.request_page, name="erasure-request"),
+    path("erasure/<int:pk>/decide/", erasure_views.decide, name="erasure-decide"),
+    path("erasure/<int:pk>/erase/", erasure_views.execute, name="erasure-execute"),
+    re_path(rf"^{REFERENCE}/erasure/new/$", erasure_views.new_request, name="erasure-new"),
     # Vulnerability and staff-safety markers, accessibility needs.
     path("markers/reviews/", marker_views.reviews, name="marker-reviews"),
     path("markers/safety/<int:pk>/decide/", marker_views.decide_safety, name="safety-decide"),

@@ -44,10 +44,16 @@ from .forms import (
     SearchForm,
     TimelineFilterForm,
 )
-from .merging import resolve_reference
 from .models import AccessibilityNeeds, PartyRoleKind
 from .policies import require_read_people
-from .selectors import ReasonRequired, TimelineFilters, open_party, person_page, search_parties
+from .selectors import (
+    MergedAway,
+    ReasonRequired,
+    TimelineFilters,
+    open_party,
+    person_page,
+    search_parties,
+)
 
 REASON_SESSION_KEY = "frontdoor_resident_reasons"
 REASON_MINUTES = 30
@@ -232,10 +238,6 @@ def person(request: HttpRequest, reference: str) -> HttpResponse:
     """The person page; a restricted person first asks why they are being opened."""
     council = council_of_request(request)
     require_read_people(request.user, council)
-    survivor = resolve_reference(council, reference)
-    if survivor is not None and survivor != reference:
-        # A merged record's page (a bookmark, an old link) is the survivor's page now.
-        return redirect("citizens:person", reference=survivor)
     key = f"party:{reference}"
     reason_form = ReasonForm(request.POST or None)
     if request.method == "POST" and reason_form.is_valid():
@@ -251,7 +253,11 @@ def person(request: HttpRequest, reference: str) -> HttpResponse:
             council=council,
             reason=_reason_for(request, key),
             filters=filters,
+            follow_merges=True,
         )
+    except MergedAway as merged:
+        # A merged record's page (a bookmark, an old link) is the survivor's page now.
+        return redirect("citizens:person", reference=merged.survivor)
     except ReasonRequired:
         return _reason_page(
             request,
@@ -308,10 +314,17 @@ def _age(born: dt.date | None, today: dt.date) -> int | None:
 def _open_person(request: HttpRequest, reference: str) -> Any:
     """The person an action page works on, opened (and logged) like the person page."""
     council = council_of_request(request)
-    survivor = resolve_reference(council, reference)
-    if survivor is not None and survivor != reference:
+    try:
+        return open_party(
+            request.user,
+            reference,
+            council=council,
+            reason=_reason_for(request, f"party:{reference}"),
+            follow_merges=True,
+        )
+    except MergedAway as merged:
         # Nothing is recorded against a merged record: it works on the survivor instead.
-        reference = survivor
+        reference = merged.survivor
     return open_party(
         request.user, reference, council=council, reason=_reason_for(request, f"party:{reference}")
     )

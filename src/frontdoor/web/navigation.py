@@ -32,6 +32,7 @@ AREAS = [
     Area(_("Contact imports"), "contacts:imports", "import_contacts"),
     Area(_("Staff and teams"), "identity:staff", "manage_staff"),
     Area(_("Likely duplicates"), "citizens:duplicates", "govern_information"),
+    Area(_("Erasure requests"), "citizens:erasure-requests", "govern_information"),
     Area(_("Audit"), "audit:changes", "view_audit"),
     Area(_("Council settings"), "core:council-settings", "administer_council"),
 ]

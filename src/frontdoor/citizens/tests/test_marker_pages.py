@@ -7,10 +7,14 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from frontdoor.audit.models import AccessLogEntry
+from frontdoor.audit.sealing import subject_ref
 from frontdoor.citizens.actions import do_add_vulnerability_marker, do_propose_safety_marker
 from frontdoor.citizens.models import (
     AccessibilityNeeds,
+    Party,
     SafetyMarker,
     SafetyStatus,
     VulnerabilityMarker,
@@ -282,3 +286,26 @@ def test_the_forms_are_for_desktop_users(client, resident, make_user):
     for name in ("vulnerability-new", "safety-new", "needs"):
         url = reverse(f"citizens:{name}", args=[resident.reference])
         assert analyst.get(url).status_code == 403
+
+
+def test_opening_a_marker_on_its_own_page_is_logged_against_the_person(
+    client, resident, team_leader
+):
+    marker = vulnerability(resident, due=True)
+    url = reverse("citizens:vulnerability-review", args=[resident.reference, marker.pk])
+    assert signed_in(client, team_leader).get(url).status_code == 200
+    entry = AccessLogEntry.objects.get(view="citizens.marker")
+    assert entry.actor == team_leader
+    assert (entry.object_type, entry.object_id) == (
+        "citizens.vulnerabilitymarker",
+        str(marker.pk),
+    )
+    assert entry.subject == subject_ref(resident)
+
+
+def test_nobody_changes_an_erased_persons_needs(client, resident, agent):
+    Party.objects.filter(pk=resident.pk).update(erased_at=timezone.now())
+    url = reverse("citizens:needs", args=[resident.reference])
+    response = signed_in(client, agent).post(url, {"summary": "Large print"})
+    assert response.status_code in (403, 404)
+    assert not AccessibilityNeeds.objects.filter(party=resident).exists()
