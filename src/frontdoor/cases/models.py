@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontdoor.citizens.models import PartyRole, role_constraints
-from frontdoor.core.models import CouncilOwned, Sensitivity, Service
+from frontdoor.core.models import CouncilOwned, ImportRejection, ImportRun, Sensitivity, Service
 from frontdoor.identity.models import Team
 
 # Sensitivities from least to most restricted: a case is at least as sensitive as what it came
@@ -654,50 +654,25 @@ class StatusUpdateRule(CouncilOwned):
 # Imports ----------------------------------------------------------------------------------------
 
 
-class CaseImport(CouncilOwned):
+class CaseImport(ImportRun):
     """One run of a case import: who, which file, with which mapping, and what became of it."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        COMPLETED = "completed", _("Completed")
-        FAILED = "failed", _("Failed")
-
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    file_name = models.CharField(max_length=255)
-    file_sha256 = models.CharField(max_length=64)
     source = models.CharField(max_length=40)
     mapping = models.CharField(max_length=100)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    read = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
     repeated = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-started_at", "-pk"]
+    class Meta(ImportRun.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.source} import {self.pk} ({self.status})"
 
 
-class CaseImportRejection(models.Model):
+class CaseImportRejection(ImportRejection):
     """A row an import did not take: rejected (with its column and reason) or a repeated key."""
 
     case_import = models.ForeignKey(CaseImport, on_delete=models.CASCADE, related_name="rejections")
-    row_number = models.PositiveIntegerField()
-    column = models.CharField(max_length=100)
-    reason = models.CharField(max_length=500)
     repeated = models.BooleanField(default=False)
 
-    class Meta:
-        ordering = ["row_number", "pk"]
-
-    def __str__(self) -> str:
-        return f"row {self.row_number}, {self.column}: {self.reason}"
+    class Meta(ImportRejection.Meta):
+        pass

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from frontdoor.core.models import Council, CouncilOwned, Sensitivity
+from frontdoor.core.models import Council, CouncilOwned, ImportRejection, ImportRun, Sensitivity
 
 DIGITS = RegexValidator(r"^[1-9][0-9]{0,11}$", _("A UPRN is 1 to 12 digits."))
 LANGUAGE = RegexValidator(
@@ -749,53 +749,25 @@ class NameVocabulary(models.Model):
         return f"{self.code} -> {self.token}"
 
 
-class ResidentImport(CouncilOwned):
+class ResidentImport(ImportRun):
     """One run of `import_residents`: who, which file, and what became of each row."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        COMPLETED = "completed", _("Completed")
-        FAILED = "failed", _("Failed")
-
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    file_name = models.CharField(max_length=255)
-    file_sha256 = models.CharField(max_length=64)
     source = models.CharField(max_length=50)
     mapping = models.CharField(max_length=255, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    read = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-started_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+    class Meta(ImportRun.Meta):
+        pass
 
 
-class ResidentImportRejection(models.Model):
+class ResidentImportRejection(ImportRejection):
     """A row an import rejected: where it is and why (never the personal values)."""
 
     resident_import = models.ForeignKey(
         ResidentImport, on_delete=models.CASCADE, related_name="rejections"
     )
-    row_number = models.PositiveIntegerField()
-    column = models.CharField(max_length=100)
-    reason = models.CharField(max_length=500)
 
-    class Meta:
-        ordering = ["row_number", "pk"]
-
-    def __str__(self) -> str:
-        return f"row {self.row_number}, {self.column}: {self.reason}"
+    class Meta(ImportRejection.Meta):
+        pass
 
 
 # --------------------------------------------------------------------------------------------

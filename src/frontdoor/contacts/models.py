@@ -10,7 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from frontdoor.core.models import CouncilOwned, Queue, Sensitivity, Service
+from frontdoor.core.models import (
+    CouncilOwned,
+    ImportRejection,
+    ImportRun,
+    Queue,
+    Sensitivity,
+    Service,
+)
 
 
 class Channel(models.TextChoices):
@@ -49,55 +56,27 @@ class FailureDemandType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ContactImport(CouncilOwned):
+class ContactImport(ImportRun):
     """One run of an import: who, what file, and what became of each record."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        COMPLETED = "completed", _("Completed")
-        FAILED = "failed", _("Failed")
-
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    file_name = models.CharField(max_length=255)
-    file_sha256 = models.CharField(max_length=64)
     source = models.CharField(max_length=50)
     mapping = models.CharField(max_length=255, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    read = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
     skipped_reasons = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-started_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+    class Meta(ImportRun.Meta):
+        pass
 
 
-class ContactImportRejection(models.Model):
+class ContactImportRejection(ImportRejection):
     """A record an import rejected: where it is in the file and why (no personal values)."""
 
     contact_import = models.ForeignKey(
         ContactImport, on_delete=models.CASCADE, related_name="rejections"
     )
-    row_number = models.PositiveIntegerField()
-    column = models.CharField(max_length=100)
-    reason = models.CharField(max_length=500)
 
-    class Meta:
-        ordering = ["row_number", "pk"]
-
-    def __str__(self) -> str:
-        return f"row {self.row_number}, {self.column}: {self.reason}"
+    class Meta(ImportRejection.Meta):
+        pass
 
 
 class Contact(CouncilOwned):

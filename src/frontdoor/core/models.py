@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import zoneinfo
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -87,6 +88,58 @@ class CouncilOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ImportRun(CouncilOwned):
+    """Base for one run of an import (contacts, residents, cases): who, which file, and what
+    became of its rows. Each import adds its own source and mapping fields."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ImportRejection(models.Model):
+    """Base for a row an import rejected: where it is in the file and why (never the personal
+    values). Each import adds the foreign key to its run."""
+
+    row_number = models.PositiveIntegerField()
+    column = models.CharField(max_length=100)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        abstract = True
+        ordering = ["row_number", "pk"]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}, {self.column}: {self.reason}"
 
 
 class ServiceFamily(CouncilOwned):
