@@ -8,7 +8,8 @@ commits, so a listener never acts on a change that was rolled back.
 Clock events are append-only; after each one the case's current-stage clock is replayed from
 its whole history (`selectors.replay_clock`) and the dates and statuses cached on the case for
 the worklists. `do_check_case_clocks` refreshes those statuses each day and escalates each
-missed deadline once to the owning team's leaders.
+missed deadline once to the owning team's leaders; `do_acknowledge_escalation` records that
+one of them has seen it and is dealing with it.
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ from .selectors import (
 case_status_changed = Signal()
 # Sent after the daily check commits, once per new escalation: escalation.
 case_escalated = Signal()
+# Sent after the daily check commits, once per council with new escalations: escalations (all
+# of that run's, so their staff can be told in one go: a digest when there are many).
+case_escalations_raised = Signal()
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 CLOCK_FIELDS = (
@@ -1374,6 +1378,10 @@ def _check_council(actor: Any, council: Council, today: dt.date, report: ClockCh
             transaction.on_commit(
                 partial(case_escalated.send, sender=CaseEscalation, escalation=escalation)
             )
+        if new:
+            transaction.on_commit(
+                partial(case_escalations_raised.send, sender=CaseEscalation, escalations=new)
+            )
 
 
 def _escalate(
@@ -1430,6 +1438,55 @@ def _escalate(
         )
         created.append(escalation)
     return created
+
+
+@transaction.atomic
+def do_acknowledge_escalation(*, actor: Any, escalation: CaseEscalation) -> CaseEscalation:
+    """Say "I've seen this escalation and I'm dealing with it", for everyone it went to.
+
+    Open to a member of staff who may read the case and who received the escalation or leads
+    the case's team. Idempotent: an escalation already acknowledged keeps who did it first and
+    when, and nothing more is recorded.
+    """
+    escalation = (
+        CaseEscalation.objects.select_for_update(of=("self",))
+        .select_related("case__council", "case__case_type", "team", "acknowledged_by")
+        .get(pk=escalation.pk)
+    )
+    case = escalation.case
+    person = _person(actor)
+    recipient = person is not None and escalation.escalated_to.filter(pk=person.pk).exists()
+    leading = team_ids_of(person, case.council, leading=True) if person is not None else set()
+    policies.require_acknowledge_escalation(
+        actor, escalation, recipient=recipient, leading_team_ids=leading
+    )
+    if escalation.acknowledged_at is not None:
+        return escalation
+    now = _now()
+    escalation.acknowledged_at = now
+    escalation.acknowledged_by = person
+    escalation.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    _event(
+        case,
+        CaseEventKind.ESCALATION_ACKNOWLEDGED,
+        actor,
+        at=now,
+        data={
+            "escalation": escalation.pk,
+            "deadline": escalation.deadline,
+            "deadline_label": str(Deadline(escalation.deadline).label),
+            "due_on": escalation.due_on.isoformat(),
+            "stage": escalation.stage,
+        },
+    )
+    _audit(
+        actor,
+        "case.acknowledge_escalation",
+        escalation,
+        case,
+        {"acknowledged_at": (None, now), "acknowledged_by": (None, person.pk)},
+    )
+    return escalation
 
 
 # Keeping residents informed ---------------------------------------------------------------------

@@ -469,6 +469,9 @@ class CaseEscalation(models.Model):
 
     Unique per (case, stage, deadline, due date): running the check again escalates nothing
     new, and a deadline that moves (an extension) and is missed again is escalated again.
+    A leader acknowledges it ("I've seen this and I'm dealing with it"): `acknowledged_at` and
+    `acknowledged_by`, once, for everyone it went to. Until then it waits on their list, unless
+    the case closes (a closed case needs no acknowledgement).
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
@@ -483,6 +486,10 @@ class CaseEscalation(models.Model):
     # When everyone in `escalated_to` had been told (an email queued, or the skip recorded):
     # the daily job tells any escalation still without it, so a failure is made good once.
     told_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-escalated_at", "-pk"]
@@ -498,6 +505,9 @@ class CaseEscalation(models.Model):
 
 # The key of the GOV.UK Notify email template that tells staff about an escalation.
 ESCALATION_TEMPLATE = "case-escalation"
+# The key of the template that tells one member of staff about many escalations at once, when
+# one run of the check would otherwise send them more than the council's threshold of emails.
+ESCALATION_DIGEST_TEMPLATE = "case-escalation-digest"
 
 
 class EscalationNotice(models.Model):
@@ -547,6 +557,7 @@ class CaseEventKind(models.TextChoices):
     STAGE = "stage", _("Complaint stage")
     OMBUDSMAN = "ombudsman", _("Referred to the ombudsman")
     ESCALATION = "escalation", _("Escalated")
+    ESCALATION_ACKNOWLEDGED = "escalation-ack", _("Escalation acknowledged")
     MESSAGE = "message", _("Message to the resident")
 
 

@@ -7,6 +7,8 @@
 - Working a case (status, clock events, assignment, stage 2, ombudsman referral, files):
   handle_cases or lead_team. Anyone who may read a case may add a note and hand it over.
 - Accepting or bouncing a handover: a member of the receiving team who may work cases.
+- Acknowledging an escalation: someone who may read the case and either received the
+  escalation or leads the case's team (or the team it was escalated for).
 - Restricted and safeguarding cases: only with open_restricted, each opening giving a reason
   that goes into the access log (break-glass). Without it they are not listed at all.
 - Configuring case types: configure_cases.
@@ -103,6 +105,30 @@ def require_decide_handover(user: Any, handover: Any, team_ids: set[int]) -> Non
     require_work(user, handover.case)
     if handover.to_team_id not in team_ids:
         raise PermissionDenied("not a member of the receiving team")
+
+
+def may_acknowledge_escalation(
+    user: Any, escalation: Any, *, recipient: bool, leading_team_ids: set[int]
+) -> bool:
+    """May the user say "I've seen this escalation and I'm dealing with it"?
+
+    `recipient` is whether it was escalated to them; `leading_team_ids` the teams they lead.
+    """
+    case = escalation.case
+    if not may_read_cases(user, case) or not may_see(user, case, case.sensitivity):
+        return False
+    teams = {case.owner_team_id, escalation.team_id} - {None}
+    return recipient or bool(teams & leading_team_ids)
+
+
+def require_acknowledge_escalation(
+    user: Any, escalation: Any, *, recipient: bool, leading_team_ids: set[int]
+) -> None:
+    """Only a person acknowledges: the system (None) may not."""
+    if not may_acknowledge_escalation(
+        user, escalation, recipient=recipient, leading_team_ids=leading_team_ids
+    ):
+        raise PermissionDenied("not a recipient of the escalation or a leader of the team")
 
 
 def may_lead(user: Any, target: Any) -> bool:

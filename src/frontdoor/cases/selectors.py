@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +25,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     DateField,
+    Exists,
     F,
     Func,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -105,6 +108,8 @@ from .models import (
     StatusUpdateRule,
 )
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_DIVISION = Division.ENGLAND_AND_WALES.value
 # The key of the council's settings JSON that holds its clock settings.
 SETTINGS_KEY = "clocks"
@@ -122,6 +127,41 @@ def clock_settings_of(council: Council | None) -> ClockSettings:
     if council is None:
         return ClockSettings(complaint_procedure=DEFAULT_PROCEDURE)
     return clock_settings_from_data((council.settings or {}).get(SETTINGS_KEY))
+
+
+# The key of the council's settings JSON for escalations: {"digest_over": 5}.
+ESCALATION_SETTINGS_KEY = "escalations"
+# One run of the check emails a member of staff about at most this many escalations one by one;
+# more, and they get one digest instead (the first import of a council's cases escalates hundreds).
+DEFAULT_DIGEST_OVER = 5
+
+
+def escalation_digest_over(council: Council) -> int:
+    """How many escalation emails one run of the check may send a member of staff before it
+    sends them one digest instead: the council's `escalations.digest_over`, or 5.
+
+    A malformed setting falls back to the default (and is logged) rather than stopping the
+    escalation emails altogether.
+    """
+    stored = (council.settings or {}).get(ESCALATION_SETTINGS_KEY) or {}
+    raw = stored.get("digest_over") if isinstance(stored, dict) else None
+    if raw is None or raw == "":
+        return DEFAULT_DIGEST_OVER
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        raw = "not a number"
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        logger.warning(
+            "council %s: escalations.digest_over %r is not a whole number of 0 or more; using %s",
+            council,
+            raw,
+            DEFAULT_DIGEST_OVER,
+        )
+        return DEFAULT_DIGEST_OVER
+    return value
 
 
 def clock_calendar(
@@ -671,7 +711,7 @@ class CasePage:
     attachments: list[CaseAttachment]
     handovers: list[Handover]
     pending_handover: Handover | None
-    escalations: list[CaseEscalation]
+    escalations: Sequence[CaseEscalation]
     allowed_statuses: list[tuple[str, str]]
     may_work: bool
     may_note: bool
@@ -679,6 +719,8 @@ class CasePage:
     acknowledgement_status: str
     response_status: str
     viewer_team_ids: set[int] = field(default_factory=set)
+    # The escalations of the case (by id) the viewer may acknowledge.
+    may_acknowledge_ids: frozenset[int] = frozenset()
 
     @property
     def acknowledgement_label(self) -> str:
@@ -729,8 +771,15 @@ def case_page(viewer: Any, council: Council, reference: str, *, reason: str = ""
         .order_by("-sent_at", "-pk")
     )
     attachments = list(case.attachments.filter(sensitivity__in=visible).order_by("-uploaded_at"))
-    escalations = list(case.escalations.select_related("team").order_by("-escalated_at"))
-    team_ids = team_ids_of(viewer, council)
+    # Whether each escalation went to the viewer is read with it, not per escalation.
+    escalations = list(
+        case.escalations.select_related("team", "acknowledged_by")
+        .annotate(to_viewer=_escalated_to(viewer))
+        .order_by("-escalated_at", "-pk")
+    )
+    memberships = _memberships_of(viewer, council)
+    team_ids = set(memberships)
+    leading = {team_id for team_id, leader in memberships.items() if leader}
     pending = next((h for h in handovers if h.status == HandoverStatus.PENDING), None)
     may_work = policies.may_work(viewer, case)
     today = local_today(council)
@@ -781,6 +830,36 @@ def case_page(viewer: Any, council: Council, reference: str, *, reason: str = ""
             else live_status(case.clock_status, case.due, case.responded_on, today)
         ),
         viewer_team_ids=team_ids,
+        may_acknowledge_ids=frozenset(
+            escalation.pk
+            for escalation in escalations
+            if escalation.acknowledged_at is None
+            and policies.may_acknowledge_escalation(
+                viewer, escalation, recipient=escalation.to_viewer, leading_team_ids=leading
+            )
+        ),
+    )
+
+
+def _escalated_to(viewer: Any) -> Exists:
+    """Whether an escalation went to the viewer, as a column of the escalation's own query."""
+    return Exists(
+        CaseEscalation.escalated_to.through.objects.filter(
+            caseescalation_id=OuterRef("pk"),
+            # Nobody signed in: 0, an id no user has.
+            user_id=int(getattr(viewer, "pk", None) or 0),
+        )
+    )
+
+
+def _memberships_of(viewer: Any, council: Council) -> dict[int, bool]:
+    """The viewer's teams in the council, each with whether they lead it (one query)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return {}
+    return dict(
+        TeamMembership.objects.filter(user=viewer, team__council=council).values_list(
+            "team_id", "is_leader"
+        )
     )
 
 
@@ -882,6 +961,12 @@ def _timeline_item(event: CaseEvent) -> TimelineItem:
             "day": _day(data["due_on"]),
             "team": data.get("team") or _("no team"),
         }
+    elif kind is CaseEventKind.ESCALATION_ACKNOWLEDGED:
+        deadline = data.get("deadline", "")
+        label = _("Escalation acknowledged: %(deadline)s overdue") % {
+            "deadline": Deadline(deadline).label if deadline in Deadline.values else deadline
+        }
+        text = _("The deadline was %(day)s.") % {"day": _day(data["due_on"])}
     return TimelineItem(
         kind=event.kind,
         label=label,
@@ -1173,6 +1258,83 @@ def team_totals(counts: list[DeadlineCount]) -> list[DeadlineCount]:
             due_soon=count.due_soon + (prior.due_soon if prior else 0),
         )
     return list(totals.values())
+
+
+# Escalations waiting for the viewer -------------------------------------------------------------
+
+ESCALATIONS_VIEW = "cases.escalations"
+
+
+def escalations_awaiting(viewer: Any, council: Council) -> QuerySet[CaseEscalation]:
+    """The escalations sent to the viewer that nobody has acknowledged yet, on the council's
+    open cases at sensitivities the viewer may see; none when they may not read its cases.
+
+    Once anyone acknowledges an escalation it leaves every recipient's list; a closed case
+    needs no acknowledgement, so its escalations leave the list too.
+    """
+    if not policies.may_read_cases(viewer, council) or council.pk not in council_ids_for(viewer):
+        return CaseEscalation.objects.none()
+    return CaseEscalation.objects.filter(
+        case__council=council,
+        case__closed=False,
+        case__sensitivity__in=policies.visible_sensitivities(viewer, council),
+        acknowledged_at__isnull=True,
+        escalated_to=viewer,
+    )
+
+
+def escalations_awaiting_count(viewer: Any, council: Council) -> int:
+    """How many escalations wait for the viewer to acknowledge them (one query, or none)."""
+    return escalations_awaiting(viewer, council).count()
+
+
+@dataclass(frozen=True)
+class EscalationList:
+    """The escalations waiting for the viewer, oldest deadline first (the first 200)."""
+
+    escalations: list[CaseEscalation]
+    count: int
+    more: bool
+
+
+def escalation_list(viewer: Any, council: Council) -> EscalationList:
+    """The viewer's unacknowledged escalations on open cases, with their cases, in a fixed
+    number of queries; the listing is logged like a worklist."""
+    cases_visible_to(viewer, council)  # PermissionDenied for staff who may not read cases
+    awaiting = escalations_awaiting(viewer, council)
+    escalations = list(
+        awaiting.select_related(
+            "case__case_type", "case__service", "case__owner_team", "case__owner", "team"
+        ).order_by("due_on", "case__reference", "pk")[: WORKLIST_LIMIT + 1]
+    )
+    more = len(escalations) > WORKLIST_LIMIT
+    escalations = escalations[:WORKLIST_LIMIT]
+    record_access(
+        actor=viewer,
+        view=ESCALATIONS_VIEW,
+        object_type="cases.case",
+        council_id=council.pk,
+        kind=AccessKind.SEARCH,
+        result_ids=[escalation.case_id for escalation in escalations],
+    )
+    return EscalationList(
+        escalations=escalations,
+        count=awaiting.count() if more else len(escalations),
+        more=more,
+    )
+
+
+def escalation_to_acknowledge(viewer: Any, council: Council, pk: int) -> CaseEscalation:
+    """One escalation of a case the viewer may see, for them to acknowledge (404 otherwise)."""
+    visible = cases_visible_to(viewer, council)
+    escalation = (
+        CaseEscalation.objects.filter(pk=pk, case__in=visible)
+        .select_related("case__council", "case__case_type", "team", "acknowledged_by")
+        .first()
+    )
+    if escalation is None:
+        raise Http404("escalation")
+    return escalation
 
 
 # Handovers --------------------------------------------------------------------------------------

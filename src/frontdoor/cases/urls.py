@@ -13,6 +13,12 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("overdue/", views.overdue, name="overdue"),
     path("due-soon/", views.due_soon, name="due-soon"),
+    path("escalations/", views.escalations, name="escalations"),
+    path(
+        "escalations/<int:pk>/acknowledge/",
+        views.acknowledge_escalation,
+        name="acknowledge-escalation",
+    ),
     path("new/", views.new_case, name="new"),
     path("handovers/", views.handovers, name="handovers"),
     path("handovers/<int:pk>/accept/", views.accept_handover, name="accept"),

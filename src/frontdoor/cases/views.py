@@ -61,32 +61,42 @@ def _council(request: HttpRequest) -> Council:
     return council
 
 
-def sub_navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    """The MOJ sub-navigation of the case pages."""
-    items = [
-        (_("My cases"), reverse("cases:mine")),
-        (_("My team's cases"), reverse("cases:team")),
-        (_("Overdue"), reverse("cases:overdue")),
-        (_("Due soon"), reverse("cases:due-soon")),
-        (_("Handovers"), reverse("cases:handovers")),
-        (_("Handover report"), reverse("cases:handover-report")),
-    ]
+def sub_navigation(request: HttpRequest, escalations_waiting: int = 0) -> list[dict[str, Any]]:
+    """The MOJ sub-navigation of the case pages; team leaders (and anyone with escalations
+    waiting) get their escalations, with a badge counting those waiting."""
     council = getattr(request, "council", None)
+    items: list[tuple[str, str, int]] = [
+        (_("My cases"), reverse("cases:mine"), 0),
+        (_("My team's cases"), reverse("cases:team"), 0),
+        (_("Overdue"), reverse("cases:overdue"), 0),
+        (_("Due soon"), reverse("cases:due-soon"), 0),
+    ]
+    if escalations_waiting or (council is not None and policies.may_lead(request.user, council)):
+        items.append((_("Escalations"), reverse("cases:escalations"), escalations_waiting))
+    items += [
+        (_("Handovers"), reverse("cases:handovers"), 0),
+        (_("Handover report"), reverse("cases:handover-report"), 0),
+    ]
     if council is not None and policies.may_view_kpis(request.user, council):
-        items.append((_("Case KPIs"), reverse("cases:kpis")))
+        items.append((_("Case KPIs"), reverse("cases:kpis"), 0))
     if council is not None and policies.may_configure(request.user, council):
-        items.append((_("Updates to residents"), reverse("cases:updates")))
-        items.append((_("Case types"), reverse("cases:types")))
+        items.append((_("Updates to residents"), reverse("cases:updates"), 0))
+        items.append((_("Case types"), reverse("cases:types"), 0))
     return [
-        {"label": label, "href": href, "current": request.path == href} for label, href in items
+        {"label": label, "href": href, "current": request.path == href, "badge": badge}
+        for label, href, badge in items
     ]
 
 
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("sub_navigation", sub_navigation(request))
-    context.setdefault("may_open_cases", policies.may_open_cases(request.user, _council(request)))
+    council = _council(request)
+    # Counted once per page: the banner and the sub-navigation's badge both show it.
+    waiting = selectors.escalations_awaiting_count(request.user, council)
+    context.setdefault("escalations_waiting", waiting)
+    context.setdefault("sub_navigation", sub_navigation(request, waiting))
+    context.setdefault("may_open_cases", policies.may_open_cases(request.user, council))
     return render(request, template, context, status=status)
 
 
@@ -140,6 +150,44 @@ mine = _worklist_view("mine")
 team = _worklist_view("team")
 overdue = _worklist_view("overdue")
 due_soon = _worklist_view("due-soon")
+
+
+# Escalations ------------------------------------------------------------------------------------
+
+
+def escalations(request: HttpRequest) -> HttpResponse:
+    """The escalations waiting for the viewer to acknowledge them, oldest deadline first."""
+    council = _council(request)
+    listing = selectors.escalation_list(request.user, council)
+    return _render(
+        request,
+        "cases/escalations.html",
+        # The page is the list: no banner pointing at it.
+        {"listing": listing, "escalations_waiting": 0},
+    )
+
+
+@require_POST
+def acknowledge_escalation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge an escalation, then back to the list or the case it came from."""
+    escalation = selectors.escalation_to_acknowledge(request.user, _council(request), pk)
+    already = escalation.acknowledged_at is not None
+    escalation = actions.do_acknowledge_escalation(actor=request.user, escalation=escalation)
+    reference = escalation.case.reference
+    if already and escalation.acknowledged_by is not None:
+        messages.info(
+            request,
+            _("%(name)s had already acknowledged the escalation of %(reference)s")
+            % {"name": escalation.acknowledged_by.display_name, "reference": reference},
+        )
+    else:
+        messages.success(
+            request, _("Escalation of %(reference)s acknowledged") % {"reference": reference}
+        )
+    # A fixed choice of where to go back to, never a URL from the form.
+    if request.POST.get("back") == "list":
+        return redirect("cases:escalations")
+    return redirect(reverse("cases:case", kwargs={"reference": reference}) + "#escalations")
 
 
 # Opening a case ---------------------------------------------------------------------------------

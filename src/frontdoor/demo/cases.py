@@ -128,7 +128,21 @@ def already_generated(council: Council) -> bool:
 
 
 def notify_templates(council: Council) -> None:
-    """The council's status-update and escalation templates: the demo fake Notify's ids."""
+    """The council's status-update and escalation templates (one email per escalation, and the
+    digest of many): the demo fake Notify's ids."""
+    from frontdoor.cases.models import ESCALATION_DIGEST_TEMPLATE
+
+    # The staff templates' file holds what the fake Notify serves (no key): each id's key here.
+    staff_keys = {
+        "6f1c1f32-5b1e-4d55-9d5f-2c7a1d0e0a11": (
+            ESCALATION_TEMPLATE,
+            "Escalation to team leaders (demo template)",
+        ),
+        "9b2e4c71-3d8a-4f6e-b5c2-7e1a0d4f8c22": (
+            ESCALATION_DIGEST_TEMPLATE,
+            "Digest of many escalations to a team leader (demo template)",
+        ),
+    }
     for item in json.loads(TEMPLATES.read_text(encoding="utf-8")):
         NotifyTemplate.objects.update_or_create(
             council=council,
@@ -141,15 +155,13 @@ def notify_templates(council: Council) -> None:
             },
         )
     for item in json.loads(STAFF_TEMPLATES.read_text(encoding="utf-8")):
+        key, description = staff_keys[item["id"]]
         NotifyTemplate.objects.update_or_create(
             council=council,
-            key=ESCALATION_TEMPLATE,
+            key=key,
             channel=item["type"],
             language="en",
-            defaults={
-                "template_id": item["id"],
-                "description": "Escalation to team leaders (demo template)",
-            },
+            defaults={"template_id": item["id"], "description": description},
         )
 
 

@@ -11,6 +11,8 @@ import pytest
 from freezegun import freeze_time
 
 from frontdoor.cases.models import (
+    ESCALATION_DIGEST_TEMPLATE,
+    ESCALATION_TEMPLATE,
     STATUS_UPDATE_TEMPLATE,
     Case,
     CaseEvent,
@@ -69,6 +71,16 @@ def test_the_demo_cases_cover_every_kind_and_state(
     assert (
         NotifyTemplate.objects.filter(council=demo_council, key=STATUS_UPDATE_TEMPLATE).count() == 2
     )
+    # Team leaders' emails: one per escalation, and the digest of many (the fake Notify's ids).
+    staff = dict(
+        NotifyTemplate.objects.filter(
+            council=demo_council, key__in=[ESCALATION_TEMPLATE, ESCALATION_DIGEST_TEMPLATE]
+        ).values_list("key", "template_id")
+    )
+    assert {key: str(template_id) for key, template_id in staff.items()} == {
+        ESCALATION_TEMPLATE: "6f1c1f32-5b1e-4d55-9d5f-2c7a1d0e0a11",
+        ESCALATION_DIGEST_TEMPLATE: "9b2e4c71-3d8a-4f6e-b5c2-7e1a0d4f8c22",
+    }
     switch = resident_updates_of(demo_council)
     assert switch.on and str(switch.switched_on) == "2026-04-20"
     assert OutboundMessage.objects.filter(council=demo_council).count() > 50
