@@ -29,10 +29,9 @@ from .views import (
     _reason_for,
     _reason_page,
     _remember_reason,
-    _render,
     apply_action_errors,
     council_of_request,
-    sub_navigation,
+    render_page,
 )
 
 STATUS_TABS = (
@@ -84,24 +83,10 @@ class UnmergeForm(forms.Form):
     )
 
 
-def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    council = council_of_request(request)
-    items = sub_navigation(request, council)
-    here = request.path
-    for label, name in (
-        (_("Likely duplicates"), "citizens:duplicates"),
-        (_("Merges"), "citizens:merges"),
-    ):
-        href = reverse(name)
-        items.append({"label": label, "href": href, "current": here == href})
-    return items
-
-
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("sub_navigation", _navigation(request))
-    return _render(request, template, context, status=status)
+    return render_page(request, template, context, status=status)
 
 
 def _reviewer(request: HttpRequest) -> Any:

@@ -46,6 +46,7 @@ from .engine.linkage import (
     AGREE,
     DISAGREE,
     MISSING,
+    NICKNAME_LEVEL,
     PARTIAL,
     LinkageResult,
     LinkageSettings,
@@ -96,6 +97,7 @@ VERDICT_LABELS = {
 # The engine's level labels, for translation (the engine itself is plain English, no Django).
 LEVEL_LABELS = {
     "Same": gettext_lazy("Same"),
+    NICKNAME_LEVEL: gettext_lazy("One a nickname of the other"),
     "Nearly the same": gettext_lazy("Nearly the same"),
     "Sounds alike": gettext_lazy("Sounds alike"),
     "Similar": gettext_lazy("Similar"),

@@ -7,6 +7,8 @@ Art. 17(1) and what they said. `assess_erasure` lists what blocks it (an open ca
 a staff-safety marker the council must keep), what limits it (cases still within their retention
 period, other people's cases, the pseudonymous contact records the KPIs rest on) and what will be
 erased. Another officer approves or refuses it with a reason (never the one who recorded it).
+The same officers place and lift legal holds here (who asked, why, from when, when to review
+it); their pages and reads are in `legal_hold_views.py` and `legal_holds.py`.
 
 `do_execute_erasure` then erases the person, and every record merged into them, in one
 transaction:
@@ -22,7 +24,8 @@ transaction:
 - notes on the person's own contacts, and the summary, notes, files, handover and clock notes and
   message recipients of their own closed cases past retention are redacted;
 - the free text of merges and of the request itself is blanked, and a merge can no longer be
-  undone;
+  undone; legal holds (all lifted by then) keep their dates and who placed and lifted them, but
+  their reasons and matter references are redacted;
 - the audit keys of the person and of each merged record are destroyed, so every personal value
   the change and access logs sealed for them reads "[erased]" (crypto-shredding, ADR 0002);
 - the KPI snapshots are rebuilt (contacts stay, so past figures do not change).
@@ -74,6 +77,7 @@ from .models import (
     Household,
     HouseholdMember,
     LegalHold,
+    LegalHoldRequester,
     NameVocabulary,
     Party,
     PartyKind,
@@ -121,6 +125,9 @@ DEFAULT_CASE_RETENTION_YEARS: dict[str, int] = {
     "comment": 1,
 }
 FALLBACK_RETENTION_YEARS = 6
+# The longest reason for placing or lifting a legal hold, and matter reference (the model's).
+REASON_LENGTH = LegalHold._meta.get_field("reason").max_length or 300
+MATTER_REFERENCE_LENGTH = LegalHold._meta.get_field("matter_reference").max_length or 100
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,6 +198,8 @@ class Finding:
     code: str
     text: str
     href: str = ""
+    # The words of the link (a case's when not given).
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -317,12 +326,19 @@ def assess_erasure(party: Party, *, today: dt.date | None = None) -> Assessment:
                 _case_link(case),
             )
         )
-    for hold in LegalHold.objects.filter(party_id__in=ids, lifted_at__isnull=True):
+    for hold in LegalHold.objects.filter(party_id__in=ids, lifted_at__isnull=True).order_by(
+        "placed_on", "pk"
+    ):
         blockers.append(
             Finding(
                 "legal_hold",
-                _("A legal hold placed on %(day)s is in force.")
-                % {"day": council.local_date(hold.placed_at).strftime("%d/%m/%Y")},
+                _("A legal hold placed on %(day)s is in force. Asked for by: %(asked_by)s.")
+                % {
+                    "day": hold.placed_on.strftime("%d/%m/%Y"),
+                    "asked_by": hold.get_requested_by_display(),
+                },
+                reverse("citizens:legal-hold-lift", args=[party.reference, hold.pk]),
+                _("Lift the hold"),
             )
         )
     keep_markers = SafetyMarker.objects.filter(
@@ -589,19 +605,77 @@ def do_decide_erasure_request(
 
 
 @transaction.atomic
-def do_place_legal_hold(*, actor: Any, party: Party, reason: str) -> LegalHold:
-    """Put a legal hold on a person: nothing of theirs is erased while it is in force."""
+def do_place_legal_hold(
+    *,
+    actor: Any,
+    party: Party,
+    reason: str,
+    requested_by: str = LegalHoldRequester.OTHER,
+    matter_reference: str = "",
+    placed_on: dt.date | None = None,
+    review_on: dt.date | None = None,
+) -> LegalHold:
+    """Put a legal hold on a person (the record that now holds them, if merged): nothing of
+    theirs is erased while it is in force.
+
+    `placed_on` is the day the hold took effect (today when not given); `review_on`, when given,
+    is after it. The reason and the matter reference are sealed in the audit under the person's
+    key. ValidationError for an organisation, an erased person, a blank or too long reason, an
+    unknown requester, a date in the future or a review date not after the day it was placed.
+    """
+    party = survivor_of(party)
     require_handle_erasure(actor, party)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the records are held.")})
+    if not party.is_person:
+        # Holds exist to stop an erasure, and only people are erased.
+        raise ValidationError(_("Only a person's records can be held."))
+    if party.is_erased:
+        raise ValidationError(
+            _("This person's data has already been erased: nothing is left to hold.")
+        )
+    today = _today(party.council)
+    placed_on = placed_on or today
+    reason = reason.strip()
+    matter_reference = matter_reference.strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Say why the records are held")
+    elif len(reason) > REASON_LENGTH:
+        errors["reason"] = _("The reason must be %(count)s characters or fewer") % {
+            "count": REASON_LENGTH
+        }
+    if len(matter_reference) > MATTER_REFERENCE_LENGTH:
+        errors["matter_reference"] = _(
+            "The matter reference must be %(count)s characters or fewer"
+        ) % {"count": MATTER_REFERENCE_LENGTH}
+    if requested_by not in LegalHoldRequester.values:
+        errors["requested_by"] = _("Select who asked for the hold")
+    if placed_on > today:
+        errors["placed_on"] = _("The date the hold was placed cannot be in the future")
+    if review_on is not None and review_on <= placed_on:
+        errors["review_on"] = _("The review date must be after the date the hold was placed")
+    if errors:
+        raise ValidationError(errors)
     hold = LegalHold.objects.create(
-        council_id=party.council_id, party=party, reason=reason.strip()[:300], placed_by=actor
+        council_id=party.council_id,
+        party=party,
+        reason=reason,
+        matter_reference=matter_reference,
+        requested_by=requested_by,
+        placed_on=placed_on,
+        review_on=review_on,
+        placed_by=actor,
     )
     record_change(
         actor=actor,
         action="legal_hold.place",
         instance=hold,
-        changes={"reason": (None, hold.reason)},
+        changes={
+            "reason": (None, hold.reason),
+            "matter_reference": (None, hold.matter_reference or None),
+            "requested_by": (None, hold.requested_by),
+            "placed_on": (None, hold.placed_on),
+            "review_on": (None, hold.review_on),
+        },
         subject=subject_ref(party),
         council_id=party.council_id,
     )
@@ -609,21 +683,35 @@ def do_place_legal_hold(*, actor: Any, party: Party, reason: str) -> LegalHold:
 
 
 @transaction.atomic
-def do_lift_legal_hold(*, actor: Any, hold: LegalHold) -> LegalHold:
-    """Lift a legal hold (kept, for the record)."""
+def do_lift_legal_hold(*, actor: Any, hold: LegalHold, reason: str) -> LegalHold:
+    """Lift a legal hold, saying why (the hold is kept, for the record). Lifting a hold already
+    lifted changes nothing. The reason is sealed in the audit under the person's key."""
+    hold = LegalHold.objects.select_for_update().select_related("party").get(pk=hold.pk)
     require_handle_erasure(actor, hold.party)
-    if hold.lifted_at is None:
-        hold.lifted_at = timezone.now()
-        hold.lifted_by = actor
-        hold.save(update_fields=["lifted_at", "lifted_by"])
-        record_change(
-            actor=actor,
-            action="legal_hold.lift",
-            instance=hold,
-            changes={"lifted_at": (None, hold.lifted_at)},
-            subject=subject_ref(hold.party),
-            council_id=hold.council_id,
+    if hold.lifted_at is not None:
+        return hold
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the hold is lifted")})
+    if len(reason) > REASON_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("The reason must be %(count)s characters or fewer")
+                % {"count": REASON_LENGTH}
+            }
         )
+    hold.lifted_at = timezone.now()
+    hold.lifted_by = actor
+    hold.lift_reason = reason
+    hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    record_change(
+        actor=actor,
+        action="legal_hold.lift",
+        instance=hold,
+        changes={"lifted_at": (None, hold.lifted_at), "lift_reason": (None, hold.lift_reason)},
+        subject=subject_ref(hold.party),
+        council_id=hold.council_id,
+    )
     return hold
 
 
@@ -676,7 +764,10 @@ def do_execute_erasure(*, actor: Any, request: ErasureRequest) -> ErasureRequest
     ErasureRequest.objects.filter(party_id__in=ids).exclude(pk=request.pk).update(
         requester_detail="", reason=""
     )
-    LegalHold.objects.filter(party_id__in=ids).update(reason=ERASED)
+    # Legal holds stay (dates, who asked, who placed and lifted them); what was said about
+    # the person, and the matter that would lead back to them, goes.
+    LegalHold.objects.filter(party_id__in=ids).update(reason=ERASED, matter_reference="")
+    LegalHold.objects.filter(party_id__in=ids).exclude(lift_reason="").update(lift_reason=ERASED)
     for member in parties:
         _erase_identity(actor, member, now)
         erased["identity"] += 1

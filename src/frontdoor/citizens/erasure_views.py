@@ -9,6 +9,9 @@
 - /residents/erasure/<pk>/erase/: carry out an approved request, after a warning and a
   confirmation.
 
+Legal holds, which block an erasure, have their own pages (`legal_hold_views.py`), linked from
+the request's page and from the sub-navigation here.
+
 Views stay thin: every change is an action of `erasure.py`, which checks the permission and the
 rules (four eyes, blockers) and writes the audit.
 """
@@ -20,7 +23,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +32,7 @@ from django.views.decorators.http import require_http_methods
 from . import erasure
 from .erasure_forms import ErasureDecisionForm, ErasureRequestForm, ExecuteErasureForm
 from .models import ErasureRequest, ErasureStatus
-from .views import apply_action_errors, council_of_request, sub_navigation
+from .views import apply_action_errors, council_of_request, render_page
 
 TABS = (
     ErasureStatus.PENDING,
@@ -39,25 +42,10 @@ TABS = (
 )
 
 
-def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    """The desktop's sub-navigation with the information-governance worklists."""
-    council = council_of_request(request)
-    items = sub_navigation(request, council)
-    here = request.path
-    for label, name in (
-        (_("Likely duplicates"), "citizens:duplicates"),
-        (_("Erasure requests"), "citizens:erasure-requests"),
-    ):
-        href = reverse(name)
-        items.append({"label": label, "href": href, "current": here == href})
-    return items
-
-
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("sub_navigation", _navigation(request))
-    return render(request, template, context, status=status)
+    return render_page(request, template, context, status=status)
 
 
 def _posted(request: HttpRequest) -> Any:

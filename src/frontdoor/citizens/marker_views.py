@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,7 +33,6 @@ from .marker_forms import (
     VulnerabilityMarkerForm,
 )
 from .models import AccessibilityNeeds, Party
-from .policies import may_lead
 from .selectors import (
     ReasonRequired,
     safety_marker_to_decide,
@@ -42,23 +40,13 @@ from .selectors import (
     vulnerability_marker_of,
     vulnerability_reviews_due,
 )
-from .views import _open_person, _render, apply_action_errors, council_of_request, sub_navigation
-
-
-def _navigation(request: HttpRequest, council: Council) -> list[dict[str, Any]]:
-    """The desktop's sub-navigation with the marker worklist for those who lead a team."""
-    items = sub_navigation(request, council)
-    if may_lead(request.user, council):
-        href = reverse("citizens:marker-reviews")
-        items.append({"label": _("Marker reviews"), "href": href, "current": request.path == href})
-    return items
+from .views import apply_action_errors, council_of_request, open_person, render_page
 
 
 def render_form_page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("sub_navigation", _navigation(request, council_of_request(request)))
-    return _render(request, template, context, status=status)
+    return render_page(request, template, context, status=status)
 
 
 # The worklist -----------------------------------------------------------------------------------
@@ -123,7 +111,7 @@ def decide_safety(request: HttpRequest, pk: int) -> HttpResponse:
 def person_or_redirect(request: HttpRequest, reference: str) -> Party | HttpResponse:
     """The person the form works on; a restricted one is opened with a reason first."""
     try:
-        return _open_person(request, reference)
+        return open_person(request, reference)
     except ReasonRequired:
         return redirect("citizens:person", reference=reference)
 

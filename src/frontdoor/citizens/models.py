@@ -1045,12 +1045,36 @@ class ErasureRequest(CouncilOwned):
         return f"erasure request {self.pk} ({self.status})"
 
 
+class LegalHoldRequester(models.TextChoices):
+    """Who asked the council to hold a person's records."""
+
+    LEGAL_SERVICES = "legal_services", _("The council's legal services")
+    LITIGATION = "litigation", _("Litigation (a claim by or against the council)")
+    ICO = "ico", _("An Information Commissioner's Office investigation")
+    OMBUDSMAN = "ombudsman", _("An ombudsman's investigation")
+    POLICE_OR_COURT = "police_or_court", _("The police or a court order")
+    INQUIRY = "inquiry", _("A public inquiry or a statutory review")
+    OTHER = "other", _("Someone else")
+
+
 class LegalHold(CouncilOwned):
     """A hold on a person's records (litigation, an investigation, an inquiry): nothing of theirs
-    may be erased while it is in force."""
+    may be erased while it is in force.
+
+    `placed_on` is the day the hold took effect (it may be earlier than the day it was recorded,
+    `placed_at`); `review_on` is when an officer should check it is still needed. The reason, the
+    matter reference and the reason for lifting are about the person: they are sealed in the
+    audit and redacted by the erasure. A lifted hold is kept, for the record.
+    """
 
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="legal_holds")
     reason = models.CharField(max_length=300)
+    matter_reference = models.CharField(max_length=100, blank=True)
+    requested_by = models.CharField(
+        max_length=20, choices=LegalHoldRequester.choices, default=LegalHoldRequester.OTHER
+    )
+    placed_on = models.DateField(default=timezone.localdate)
+    review_on = models.DateField(null=True, blank=True)
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -1059,11 +1083,20 @@ class LegalHold(CouncilOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField(max_length=300, blank=True)
 
-    audit_personal_fields = ("reason",)
+    audit_personal_fields = ("reason", "matter_reference", "lift_reason")
 
     class Meta:
         ordering = ["-placed_at", "-pk"]
+        indexes = [
+            # The worklist of holds in force, the nearest review first.
+            models.Index(
+                fields=["council", "review_on"],
+                condition=Q(lifted_at__isnull=True),
+                name="legal_holds_in_force",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"legal hold {self.pk} on {self.party_id}"

@@ -37,7 +37,15 @@ from .person_forms import (
     NewPersonForm,
     ReviewSafetyMarkerForm,
 )
-from .search import SAME_BIRTH, SAME_EMAIL, SAME_NAME, SAME_PHONE, SAME_POSTCODE, SIMILAR_NAME
+from .search import (
+    NICKNAME,
+    SAME_BIRTH,
+    SAME_EMAIL,
+    SAME_NAME,
+    SAME_PHONE,
+    SAME_POSTCODE,
+    SIMILAR_NAME,
+)
 from .selectors import MatchCheck, active_safety_marker_of, likely_matches, vulnerability_marker_of
 from .views import apply_action_errors, council_of_request
 
@@ -48,6 +56,7 @@ CHANGE = "change"  # back to the details, as typed
 REASON_LABELS = {
     SAME_NAME: _lazy("Same name"),
     SIMILAR_NAME: _lazy("Similar name"),
+    NICKNAME: _lazy("Nickname of the name given"),
     SAME_BIRTH: _lazy("Same date of birth"),
     SAME_POSTCODE: _lazy("Same postcode"),
     SAME_PHONE: _lazy("Same phone number"),

@@ -6,16 +6,19 @@ How a search runs (a handful of indexed statements, whatever the number of peopl
    postcode, UPRN, reference; a digit string is tried as several) and a date of birth.
 2. Candidates come from the search-key table in tiers, each tier only when the ones before it
    found too few: exact name tokens (enough when they fill the results: nothing later could
-   rank above them); then near misses (typos and sound-alikes, found through the name
-   vocabulary in one read that also says how common each name is); then prefixes of partial
-   names. In each tier the term expected to match fewest people drives an index range scan
-   and every other term is an `EXISTS` probe into the candidate's own keys; when even the
-   rarest term is common ("Dav Smit"), the common terms' keys are read once each and
-   INTERSECTed instead. Restricted parties are filtered in the same statement, so the pool
-   holds only what the viewer may find. The SQL is written by hand, as UNION ALL branches
-   rather than ORs, because without statistics SQLite scans a whole kind of key for an OR.
+   rank above them); then near misses (typos, sound-alikes and nicknames, "Bob" for Robert
+   and back, found through the name vocabulary in one read that also says how common each
+   name is); then prefixes of partial names. In each tier the term expected to match fewest
+   people drives an index range scan and every other term is an `EXISTS` probe into the
+   candidate's own keys; when even the rarest term is common ("Dav Smit"), the common terms'
+   keys are read once each and INTERSECTed instead. Restricted parties are filtered in the
+   same statement, so the pool holds only what the viewer may find. The SQL is written by
+   hand, as UNION ALL branches rather than ORs, because without statistics SQLite scans a
+   whole kind of key for an OR.
 3. The candidates' names, date of birth and primary address are read in one statement and
-   ranked in Python by how closely their names meet what was typed (engine.ranking).
+   ranked in Python by how closely their names meet what was typed (engine.ranking): an
+   exact name first, a nickname below it; a result met through a nickname says which
+   (`SearchResult.nicknames`).
 4. The search is logged as ONE access-log entry: the query, sealed under a key of its own,
    and the ids of the results shown (not a view of each result).
 
@@ -24,7 +27,8 @@ about no single person; `search_subjects_listing` finds the searches that listed
 that erasing them can destroy those keys too.
 
 `likely_matches` is the same search, asked before a new person is recorded: the people already
-recorded with the same or a similar name (every name token, exact, near or partial, as above)
+recorded with the same or a similar name (every name token, exact, near, a nickname or partial,
+as above)
 who also share the date of birth, a postcode, a phone number or an email address. It is one
 search's worth of statements (not the nightly duplicate run over everyone), plus one read of
 which of the details each candidate shares; what it showed is logged as a search.
@@ -48,7 +52,8 @@ from frontdoor.audit.recorder import record_access
 from frontdoor.core.models import Council, Sensitivity
 
 from .engine.fuzzy import osa_distance
-from .engine.keys import accept_near, lookup_codes
+from .engine.keys import DELETION, accept_near, lookup_codes
+from .engine.nicknames import token_variants
 from .engine.normalise import (
     normalise_email,
     normalise_phone,
@@ -57,7 +62,7 @@ from .engine.normalise import (
     query_name_tokens,
 )
 from .engine.query import EMAIL, PHONE, POSTCODE, IdentifierTerm, ParsedQuery, Probe, parse_query
-from .engine.ranking import EXACT, Candidate, rank
+from .engine.ranking import EXACT, ORDER_BONUS, Candidate, nickname_matches, rank
 from .models import KEY_KINDS, KeyKind, NameVocabulary, Party, PartyKind, SearchKey
 from .policies import require_read_people, visible_sensitivities
 
@@ -97,6 +102,9 @@ class SearchResult:
     address_hint: str
     restricted: bool
     score: float
+    # Why a name matched when it was through a nickname: (typed, recorded) pairs, such as
+    # (("bob", "robert"),) for "Bob Smith" finding Robert Smith.
+    nicknames: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,8 @@ def search_parties(
 # Why a person already recorded may be the one being added, in the order the page shows them.
 SAME_NAME = "same_name"
 SIMILAR_NAME = "similar_name"
+# A given name recorded as a nickname of the one typed (Bob for Robert).
+NICKNAME = "nickname"
 SAME_BIRTH = "date_of_birth"
 SAME_POSTCODE = POSTCODE
 SAME_PHONE = PHONE
@@ -192,7 +202,10 @@ def likely_matches(
     held = _keys_held([r.party_id for r in people], tuple(probes))
     matches = []
     for result in people:
-        reasons = [SAME_NAME if result.score >= EXACT else SIMILAR_NAME]
+        if result.score >= EXACT:
+            reasons = [SAME_NAME]
+        else:
+            reasons = [NICKNAME if result.nicknames else SIMILAR_NAME]
         if date_of_birth is not None and result.date_of_birth == date_of_birth:
             reasons.append(SAME_BIRTH)
         kinds = held.get(result.party_id, set())
@@ -425,11 +438,17 @@ def _identifier_term(term: IdentifierTerm) -> Term:
 def _near_tokens(
     council_id: int, tokens: Sequence[str]
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
-    """Each typed token with the real tokens near it (typos, sound-alikes), and how many
-    parties hold each token found: one read of the vocabulary.
+    """Each typed token with the real tokens near it (typos, sound-alikes, nicknames), and how
+    many parties hold each token found: one read of the vocabulary.
+
+    A nickname ("bob" for "robert", and back) is looked up in the same read, under the code
+    every stored token is filed under as itself (its "deletion" of none): no read per variant.
     """
     codes = {t: lookup_codes(t) for t in tokens}
-    every = sorted(set().union(*codes.values()))
+    variants = {t: token_variants(t) for t in tokens}
+    every = sorted(
+        set().union(*codes.values(), *({DELETION + v for v in vs} for vs in variants.values()))
+    )
     hits = NameVocabulary.objects.filter(council_id=council_id, code__in=every).values_list(
         "code", "token", "people"
     )
@@ -438,18 +457,21 @@ def _near_tokens(
     for code, token, count in hits:
         people[token] = count
         for typed, wanted in codes.items():
-            if code in wanted and accept_near(typed, token, code):
+            nickname = token in variants[typed] and code == DELETION + token
+            if nickname or (code in wanted and accept_near(typed, token, code)):
                 near[typed].setdefault(token, None)
-    # Sound-alikes can be many for a short code; typos (checked by distance) come first.
+    # Sound-alikes can be many for a short code; typos (checked by distance) and nicknames
+    # come first.
     out: dict[str, tuple[str, ...]] = {}
     for typed, found in near.items():
-        ordered = sorted(found, key=partial(_nearness, typed))
+        ordered = sorted(found, key=partial(_nearness, typed, variants[typed]))
         out[typed] = tuple(ordered[:200])
     return out, people
 
 
-def _nearness(typed: str, token: str) -> tuple[int, str]:
-    return (osa_distance(typed, token, 3), token)
+def _nearness(typed: str, nicknames: frozenset[str], token: str) -> tuple[int, str]:
+    distance = osa_distance(typed, token, 3)
+    return (min(distance, 1) if token in nicknames else distance, token)
 
 
 def _table() -> tuple[str, str]:
@@ -601,6 +623,9 @@ def _results(ids: list[int], typed: Sequence[str]) -> list[SearchResult]:
         )
         for row in rows.values()
     ]
+    # Only a typed name with nicknames, in a result that is not a perfect match of every name,
+    # can have been met through a nickname: the rest are not looked at again.
+    nicknamed = any(token_variants(t) for t in typed)
     results = []
     for score, candidate in rank(typed, candidates):
         row = rows[candidate.party_id]
@@ -624,6 +649,9 @@ def _results(ids: list[int], typed: Sequence[str]) -> list[SearchResult]:
                 address_hint="" if restricted else _first_line(text),
                 restricted=restricted,
                 score=round(score, 4),
+                nicknames=nickname_matches(typed, candidate)
+                if nicknamed and score < EXACT + ORDER_BONUS
+                else (),
             )
         )
     return results

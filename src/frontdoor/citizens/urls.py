@@ -2,7 +2,14 @@
 
 from django.urls import path, re_path
 
-from . import duplicate_views, erasure_views, marker_views, person_views, views
+from . import (
+    duplicate_views,
+    erasure_views,
+    legal_hold_views,
+    marker_views,
+    person_views,
+    views,
+)
 
 app_name = "citizens"
 
@@ -30,6 +37,14 @@ urlpatterns = [
     path("erasure/<int:pk>/decide/", erasure_views.decide, name="erasure-decide"),
     path("erasure/<int:pk>/erase/", erasure_views.execute, name="erasure-execute"),
     re_path(rf"^{REFERENCE}/erasure/new/$", erasure_views.new_request, name="erasure-new"),
+    # Legal holds, which block an erasure (information governance); "holds" before the
+    # references too.
+    path("holds/", legal_hold_views.worklist, name="legal-holds"),
+    re_path(rf"^{REFERENCE}/holds/$", legal_hold_views.person_holds, name="legal-holds-person"),
+    re_path(rf"^{REFERENCE}/holds/new/$", legal_hold_views.place, name="legal-hold-new"),
+    re_path(
+        rf"^{REFERENCE}/holds/(?P<pk>\d+)/lift/$", legal_hold_views.lift, name="legal-hold-lift"
+    ),
     # Vulnerability and staff-safety markers, accessibility needs.
     path("markers/reviews/", marker_views.reviews, name="marker-reviews"),
     path("markers/safety/<int:pk>/decide/", marker_views.decide_safety, name="safety-decide"),

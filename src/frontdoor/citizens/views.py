@@ -83,19 +83,25 @@ def council_of_request(request: HttpRequest) -> Council:
 
 
 def sub_navigation(request: HttpRequest, council: Council) -> list[dict[str, Any]]:
-    """The MOJ sub-navigation of the desktop's pages (the worklist for team leaders)."""
+    """The MOJ sub-navigation of every desktop page: finding a person, the team leaders'
+    worklists and the information-governance worklists, each for those who may use it."""
     items = [(_("Find a person"), reverse("citizens:search"))]
     if may(request.user, "lead_team", council):
         items.append((_("Early-intervention prompts"), reverse("citizens:prompts")))
         items.append((_("Marker reviews"), reverse("citizens:marker-reviews")))
     if intervention.may_configure_rules(request.user, council):
         items.append((_("Prompt rules"), reverse("citizens:rules")))
+    if may(request.user, "govern_information", council):
+        items.append((_("Likely duplicates"), reverse("citizens:duplicates")))
+        items.append((_("Merges"), reverse("citizens:merges")))
+        items.append((_("Erasure requests"), reverse("citizens:erasure-requests")))
+        items.append((_("Legal holds"), reverse("citizens:legal-holds")))
     return [
         {"label": label, "href": href, "current": request.path == href} for label, href in items
     ]
 
 
-def _render(
+def render_page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     council = council_of_request(request)
@@ -144,7 +150,7 @@ def _reason_for(request: HttpRequest, key: str) -> str:
 def _reason_page(
     request: HttpRequest, form: ReasonForm, *, title: str, caption: str, back: str
 ) -> HttpResponse:
-    return _render(
+    return render_page(
         request,
         "citizens/reason.html",
         {"form": form, "title": title, "caption": caption, "back": back},
@@ -164,7 +170,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         outcome = search_parties(request.user, council, form.cleaned_data["q"])
     understood = [str(QUERY_KINDS.get(k, k)) for k in outcome.understood_as] if outcome else []
-    return _render(
+    return render_page(
         request,
         "citizens/search.html",
         {"form": form, "outcome": outcome, "understood": understood},
@@ -280,7 +286,7 @@ def person(request: HttpRequest, reference: str) -> HttpResponse:
         request.user, council, [e.contact_id for e in page.timeline if not e.restricted]
     )
     needs = page.needs
-    return _render(
+    return render_page(
         request,
         "citizens/person.html",
         {
@@ -311,7 +317,7 @@ def _age(born: dt.date | None, today: dt.date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _open_person(request: HttpRequest, reference: str) -> Any:
+def open_person(request: HttpRequest, reference: str) -> Any:
     """The person an action page works on, opened (and logged) like the person page."""
     council = council_of_request(request)
     try:
@@ -338,7 +344,7 @@ def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
     """Log a contact with the person (or complete the call's record): a few keystrokes."""
     council = council_of_request(request)
     try:
-        party = _open_person(request, reference)
+        party = open_person(request, reference)
     except ReasonRequired:
         return redirect("citizens:person", reference=reference)
     initial = {"telephony_id": request.GET.get("call", "")[:100]}
@@ -359,7 +365,7 @@ def log_contact(request: HttpRequest, reference: str) -> HttpResponse:
                     _("New early-intervention prompt: %(prompt)s") % {"prompt": prompt.text},
                 )
             return redirect("citizens:person", reference=party.reference)
-    return _render(
+    return render_page(
         request,
         "citizens/log_contact.html",
         {"form": form, "party": party, "wrap_codes": desktop.WRAP_CODES},
@@ -375,7 +381,7 @@ def contact(request: HttpRequest, reference: str, pk: str) -> HttpResponse:
     """One of the person's contacts with its notes; a restricted one asks for a reason."""
     number = int(pk)
     try:
-        party = _open_person(request, reference)
+        party = open_person(request, reference)
     except ReasonRequired:
         return redirect("citizens:person", reference=reference)
     key = f"contact:{pk}"
@@ -393,7 +399,7 @@ def contact(request: HttpRequest, reference: str, pk: str) -> HttpResponse:
             caption=party.display_name,
             back=reverse("citizens:person", kwargs={"reference": reference}),
         )
-    return _render(
+    return render_page(
         request,
         "citizens/contact.html",
         {"party": party, "page": page, "contact": page.contact, "channels": dict(Channel.choices)},
@@ -417,7 +423,7 @@ def prompts(request: HttpRequest) -> HttpResponse:
         }
         for value, label in PromptStatus.choices
     ]
-    return _render(
+    return render_page(
         request,
         "citizens/prompts.html",
         {"worklist": worklist, "tabs": tabs, "status_label": dict(PromptStatus.choices)},
@@ -456,7 +462,7 @@ def decide_prompt(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(
                 back or reverse("citizens:person", kwargs={"reference": prompt.party.reference})
             )
-    return _render(
+    return render_page(
         request,
         "citizens/decide_prompt.html",
         {"form": form, "prompt": prompt, "back": back},
@@ -478,7 +484,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     council = _require_rules(request)
     services = dict(_services(council))
     found = intervention.rules_of(council, active_only=False)
-    return _render(request, "citizens/rules.html", {"rules": found, "service_names": services})
+    return render_page(request, "citizens/rules.html", {"rules": found, "service_names": services})
 
 
 def _families(council: Council) -> list[tuple[str, str]]:
@@ -522,7 +528,7 @@ def rule(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Rule %(name)s saved") % {"name": saved.name})
             return redirect("citizens:rules")
-    return _render(
+    return render_page(
         request,
         "citizens/rule.html",
         {"form": form, "rule": current},

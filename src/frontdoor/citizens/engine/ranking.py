@@ -2,7 +2,8 @@
 
 The database finds candidates through indexed keys (exact tokens, near misses, sound-alikes,
 prefixes); this module scores how well each candidate's names meet the typed name tokens, so a
-perfect match outranks a typo, which outranks a sound-alike, which outranks a bare prefix.
+perfect match outranks a typo, which outranks a nickname ("Bob" for Robert), which outranks a
+sound-alike, which outranks a bare prefix.
 Identifiers (phone, email, postcode...) are filters already: every candidate meets them.
 """
 
@@ -13,11 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .fuzzy import allowed_edits, osa_distance
+from .nicknames import token_variants
 from .normalise import name_tokens
 from .phonetic import phonetic_codes
 
 EXACT = 1.0
 ONE_EDIT = 0.85
+NICKNAME = 0.8  # "bob" for "robert" and back: below a slip of one letter in what was typed
 TWO_EDITS = 0.7
 SOUNDS_ALIKE = 0.65
 INITIAL = 0.6
@@ -54,6 +57,8 @@ def token_score(typed: str, stored: str) -> float:
             best = max(best, ONE_EDIT)
         elif distance == 2 and limit >= 2:
             best = max(best, TWO_EDITS)
+    if best < NICKNAME and stored in token_variants(typed):
+        best = NICKNAME
     sounds_alike = best < SOUNDS_ALIKE and len(typed) >= 3
     if sounds_alike and set(phonetic_codes(typed)) & set(phonetic_codes(stored)):
         best = SOUNDS_ALIKE
@@ -81,6 +86,31 @@ def name_score(typed: Sequence[str], candidate: Candidate) -> float:
     ):
         score += ORDER_BONUS
     return score
+
+
+def nickname_matches(typed: Sequence[str], candidate: Candidate) -> tuple[tuple[str, str], ...]:
+    """The typed tokens a candidate meets best through a nickname, each with the name it meets:
+    (("bob", "robert"),) for "Bob Smith" against Robert Smith. What explains such a match."""
+    every = name_tokens(
+        candidate.given_name,
+        candidate.preferred_name,
+        candidate.family_name,
+        candidate.middle_names,
+        candidate.organisation_name,
+    )
+    found: list[tuple[str, str]] = []
+    for token in typed:
+        variants = token_variants(token)
+        if not variants:
+            continue
+        scored = [(token_score(token, stored), stored) for stored in every]
+        best = max((score for score, _ in scored), default=0.0)
+        # Met best by a nickname: never when the typed name itself is there, nor when a slip of a
+        # letter explains it better (Sara for Sarah is a spelling, though the list pairs them).
+        nicknames = [stored for score, stored in scored if score == best and stored in variants]
+        if best == NICKNAME and nicknames:
+            found.append((token, nicknames[0]))
+    return tuple(found)
 
 
 def rank(typed: Sequence[str], candidates: Iterable[Candidate]) -> list[tuple[float, Candidate]]:

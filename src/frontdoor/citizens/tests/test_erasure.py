@@ -243,7 +243,7 @@ def test_a_legal_hold_and_a_staff_safety_marker_block_the_erasure(resident, offi
     do_approve_safety_marker(actor=make_user("team_leader"), marker=marker)
     codes = {f.code for f in erasure.assess_erasure(sarah).blockers}
     assert codes == {"legal_hold", "safety_marker"}
-    erasure.do_lift_legal_hold(actor=officers[0], hold=hold)
+    erasure.do_lift_legal_hold(actor=officers[0], hold=hold, reason="Claim settled")
     # Ending a marker is desktop work: a team leader reviews and ends it.
     do_end_safety_marker(
         actor=make_user("team_leader"), marker=marker, reason="Reviewed: no longer needed"
