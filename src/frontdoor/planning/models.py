@@ -2,8 +2,9 @@
 staff contracts and skills, rostered staff, rosters (proposed and published), the council's
 avoidable-demand assumptions, and outbound campaigns (planned and sent).
 
-Forecasts, requirements and gaps are never stored: they are computed from the contact history
-and these records whenever a page asks, so they always reflect the latest contacts.
+Forecasts, requirements and gaps are never stored here: they are computed from the contact
+history and these records. A computed forecast week is kept in the cache under a key naming
+everything it was built from (`forecast_cache`), so it always reflects the latest contacts.
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ from frontdoor.insight.engine.facts import FAILURE_DEMAND_TYPES
 from frontdoor.insight.engine.kpis import FactSource
 from frontdoor.insight.selectors import fact_source, kpi_settings_of
 
+from . import forecast_cache
 from .engine.avoidable import (
     Assumptions,
     ServiceDemand,
@@ -61,11 +62,15 @@ from .engine.day_simulation import CallbackRule, DayPlan, DayResult, simulate_da
 from .engine.erlang import Target
 from .engine.forecast import DemandForecaster, Event, History
 from .engine.outbound import (
+    MIN_QUEUE_CAMPAIGNS,
+    ChosenCurve,
     PastCampaign,
+    QueueCampaign,
+    ResponseCurves,
     Staggering,
     capacity_series,
     expected_calls,
-    learn_response_curve,
+    learn_response_curves,
     suggest_staggering,
 )
 from .engine.scenarios import (
@@ -350,7 +355,12 @@ def forecasts_for_week(
 ) -> list[QueueForecast]:
     """Forecasts of the week starting `week_start` for `queues` (default: every queue).
 
-    The history is the year of open days before the earlier of today and the week's start."""
+    The history is the year of open days before the earlier of today and the week's start.
+
+    Each queue's computed part (history, mean and interval, handling) comes from the cache when
+    nothing it was built from has changed (see `forecast_cache`); only the queues missing from
+    it are computed, in one pass over the facts. A caller that passes its own `source` (facts
+    the database does not describe) bypasses the cache."""
     queues = list(queues) if queues is not None else planning_queues(council)
     interval = interval_minutes or interval_minutes_of(council)
     today = today or today_of(council)
@@ -359,8 +369,117 @@ def forecasts_for_week(
     days = week_days(week_start)
     if not queues:
         return []
-    source = source or fact_source(council, history_start, history_end)
-    short = float(kpi_settings_of(council).short_abandon_seconds)
+    kpi = kpi_settings_of(council)
+    hours = _hours_by_queue(council, history_start)
+    calendar = working_calendar(council, include_closures=True)
+    events = _events_by_queue(council, queues, history_start, days[-1])
+    span = [
+        history_start + dt.timedelta(days=n) for n in range((history_end - history_start).days + 1)
+    ]
+    # What the opening hours, bank holidays and closures make of each day: the forecast's input,
+    # and (being exact) part of its cache key.
+    span_masks = {
+        queue.pk: np.array([open_mask(hours.get(queue.pk), calendar, d, interval) for d in span])
+        for queue in queues
+    }
+    week_masks = {
+        queue.pk: np.array([open_mask(hours.get(queue.pk), calendar, d, interval) for d in days])
+        for queue in queues
+    }
+    use_cache = source is None
+    keys: dict[int, str] = {}
+    found: dict[int, tuple[History, np.ndarray, np.ndarray, np.ndarray, QueueHandling | None]] = {}
+    if use_cache:
+        facts = forecast_cache.facts_stamp(council, kpi)
+        for queue in queues:
+            plan = settings_of(queue)
+            keys[queue.pk] = forecast_cache.queue_key(
+                council,
+                queue,
+                facts=facts,
+                channels=plan.channels,
+                settings_updated_at=plan.updated_at,
+                week_start=week_start,
+                interval_minutes=interval,
+                history_span=(history_start, history_end),
+                history_masks=span_masks[queue.pk],
+                week_masks=week_masks[queue.pk],
+                events=[(e.date, e.kind) for e in events[queue.pk]],
+            )
+        stored = forecast_cache.cache().get_many(list(keys.values()))
+        for queue in queues:
+            value = stored.get(keys[queue.pk])
+            if value is not None:
+                found[queue.pk] = forecast_cache.decode(value)
+    missing = [queue for queue in queues if queue.pk not in found]
+    if missing:
+        computed = _compute_forecasts(
+            council,
+            missing,
+            source=source or fact_source(council, history_start, history_end),
+            short=float(kpi.short_abandon_seconds),
+            interval=interval,
+            history=(history_start, history_end),
+            span=span,
+            span_masks=span_masks,
+            week_masks=week_masks,
+            days=days,
+            events=events,
+        )
+        found.update(computed)
+        if use_cache:
+            forecast_cache.cache().set_many(
+                {keys[pk]: forecast_cache.encode(*value) for pk, value in computed.items()},
+                timeout=forecast_cache.TIMEOUT_SECONDS,
+            )
+    result = []
+    for queue in queues:
+        history, mean, lower, upper, queue_handling_found = found[queue.pk]
+        queue_hours = hours.get(queue.pk)
+        opened = {d for d, m in zip(span, span_masks[queue.pk], strict=True) if m.any()}
+        queue_events = events[queue.pk]
+        learnt: dict[str, int] = {}
+        for event in queue_events:
+            if event.date in opened:
+                learnt[event.kind] = learnt.get(event.kind, 0) + 1
+        result.append(
+            QueueForecast(
+                queue=queue,
+                plan=settings_of(queue),
+                interval_minutes=interval,
+                days=days,
+                masks=week_masks[queue.pk],
+                mean=mean,
+                lower=lower,
+                upper=upper,
+                history=history,
+                events=tuple(Event(e.date, e.kind) for e in queue_events),
+                coming_events=[e for e in queue_events if e.date >= days[0]],
+                learnt_events=learnt,
+                handling=queue_handling_found,
+                hours_set=queue_hours is not None and any(queue_hours.weekly.values()),
+            )
+        )
+    return result
+
+
+def _compute_forecasts(
+    council: Council,
+    queues: Sequence[Queue],
+    *,
+    source: FactSource,
+    short: float,
+    interval: int,
+    history: tuple[dt.date, dt.date],
+    span: Sequence[dt.date],
+    span_masks: dict[int, np.ndarray],
+    week_masks: dict[int, np.ndarray],
+    days: Sequence[dt.date],
+    events: dict[int, list[PlannedEvent]],
+) -> dict[int, tuple[History, np.ndarray, np.ndarray, np.ndarray, QueueHandling | None]]:
+    """The expensive part of `forecasts_for_week` for `queues`: arrivals and handling from the
+    facts (one query per channel scope), then each queue's history and forecast days."""
+    history_start, history_end = history
     arrivals: dict[str, QueueArrivals] = {}
     handling: dict[str, QueueHandling] = {}
     scopes = {settings_of(queue).channels for queue in queues}
@@ -378,46 +497,14 @@ def forecasts_for_week(
             channels,
         )
         handling.update(queue_handling(source, council.pk, recent))
-    hours = _hours_by_queue(council, history_start)
-    calendar = working_calendar(council, include_closures=True)
-    events = _events_by_queue(council, queues, history_start, days[-1])
-    result = []
+    computed = {}
     for queue in queues:
-        queue_hours = hours.get(queue.pk)
-        span = [
-            history_start + dt.timedelta(days=n)
-            for n in range((history_end - history_start).days + 1)
-        ]
-        open_days = [d for d in span if open_mask(queue_hours, calendar, d, interval).any()]
-        history = history_of(arrivals.get(queue.queue_id), open_days, interval)
-        masks = np.array([open_mask(queue_hours, calendar, d, interval) for d in days])
-        queue_events = events[queue.pk]
-        engine_events = tuple(Event(e.date, e.kind) for e in queue_events)
-        mean, lower, upper = forecast_days(history, days, masks, engine_events)
-        opened = set(open_days)
-        learnt: dict[str, int] = {}
-        for event in queue_events:
-            if event.date in opened:
-                learnt[event.kind] = learnt.get(event.kind, 0) + 1
-        result.append(
-            QueueForecast(
-                queue=queue,
-                plan=settings_of(queue),
-                interval_minutes=interval,
-                days=days,
-                masks=masks,
-                mean=mean,
-                lower=lower,
-                upper=upper,
-                history=history,
-                events=engine_events,
-                coming_events=[e for e in queue_events if e.date >= days[0]],
-                learnt_events=learnt,
-                handling=handling.get(queue.queue_id),
-                hours_set=queue_hours is not None and any(queue_hours.weekly.values()),
-            )
-        )
-    return result
+        open_days = [d for d, m in zip(span, span_masks[queue.pk], strict=True) if m.any()]
+        queue_history = history_of(arrivals.get(queue.queue_id), open_days, interval)
+        engine_events = tuple(Event(e.date, e.kind) for e in events[queue.pk])
+        mean, lower, upper = forecast_days(queue_history, days, week_masks[queue.pk], engine_events)
+        computed[queue.pk] = (queue_history, mean, lower, upper, handling.get(queue.queue_id))
+    return computed
 
 
 # --- staffing and the gap -------------------------------------------------------------------
@@ -1059,17 +1146,40 @@ class PastResponse:
 
 @dataclass
 class LearntResponse:
-    """A channel's response curve (calls per message in each open interval after the send)."""
+    """A channel's response curve (calls per message in each open interval after the send),
+    pooled over every queue in `curve`, and per queue with enough campaigns in `curves`."""
 
     channel: str
     interval_minutes: int
     horizon: int  # intervals followed
     curve: np.ndarray | None
     past: list[PastResponse]
+    curves: ResponseCurves | None = None
 
     @property
     def used(self) -> list[PastResponse]:
         return [p for p in self.past if not p.skipped]
+
+    def for_queue(self, queue_id: str) -> ChosenCurve:
+        """The queue's own curve when it has enough campaigns of the channel, else the pooled."""
+        if self.curves is None:
+            return ChosenCurve(None, "none", 0, 0, MIN_QUEUE_CAMPAIGNS)
+        return self.curves.for_queue(queue_id)
+
+    def queue_curves(self) -> list[dict[str, Any]]:
+        """The queues with a curve of their own: queue, campaigns, calls per 1,000, 95% within."""
+        if self.curves is None:
+            return []
+        queues = {p.campaign.queue.queue_id: p.campaign.queue for p in self.used}
+        return [
+            {
+                "queue": queues[queue_id],
+                "campaigns": self.curves.campaigns_by_queue[queue_id],
+                "calls_per_thousand": float(curve.sum()) * 1000,
+                "lasts_minutes": response_minutes(curve, self.interval_minutes),
+            }
+            for queue_id, curve in sorted(self.curves.by_queue.items())
+        ]
 
     @property
     def calls_per_thousand(self) -> float | None:
@@ -1099,7 +1209,8 @@ def assumed_curve(calls_per_thousand: float, minutes: int, interval_minutes: int
 def learn_responses(
     council: Council, interval_minutes: int, today: dt.date | None = None
 ) -> dict[str, LearntResponse]:
-    """Each channel's response curve from the council's sent campaigns.
+    """Each channel's response curve from the council's sent campaigns: pooled over every
+    queue, and per queue for queues with at least `MIN_QUEUE_CAMPAIGNS` of the channel.
 
     A campaign's excess calls are its queue's arrivals after the send less a *same-weekday
     baseline*: the mean of the same weekday over the 4 weeks before, leaving out days the queue
@@ -1142,7 +1253,7 @@ def learn_responses(
         default=today,
     )
     arrivals = _campaign_arrivals(council, sent, first, min(last, today), interval_minutes)
-    series: dict[str, tuple[list[float], list[float], list[PastCampaign]]] = {
+    series: dict[str, tuple[list[float], list[float], list[QueueCampaign]]] = {
         channel: ([], [], []) for channel in CampaignChannel.values
     }
     for campaign in sent:
@@ -1172,16 +1283,20 @@ def learn_responses(
             base_part = [float(baselines[d][i]) for d, i in window]
             past.excess = float(sum(actual_part) - sum(base_part))
             actual, baseline, campaigns = series[campaign.channel]
-            campaigns.append(PastCampaign(len(actual), campaign.size))
+            campaigns.append(
+                QueueCampaign(campaign.queue.queue_id, PastCampaign(len(actual), campaign.size))
+            )
             actual.extend(actual_part)
             baseline.extend(base_part)
             continue
         past.skipped = "no_baseline"
     for channel, (actual, baseline, campaigns) in series.items():
         if campaigns:
-            result[channel].curve = learn_response_curve(
+            curves = learn_response_curves(
                 campaigns, np.array(actual), np.array(baseline), result[channel].horizon
             )
+            result[channel].curves = curves
+            result[channel].curve = curves.pooled
     return result
 
 
@@ -1253,6 +1368,9 @@ class CampaignPlan:
     response: LearntResponse
     curve_source: str  # "learnt", "assumed" or "none"
     curve: np.ndarray | None
+    # Whose campaigns a learnt curve comes from: "queue" (this queue's own) or "pooled"
+    # (every queue's, this one having too few); with the counts, for the page to say so.
+    chosen: ChosenCurve | None = None
     rule: StaffingRule | None = None
     staff_source: str = "requirement"  # "rostered" or "requirement"
     rostered_any: bool = False
@@ -1336,7 +1454,8 @@ def campaign_plan(
     interval = interval_minutes_of(council)
     responses = learn_responses(council, interval, today)
     response = responses[campaign.channel]
-    curve: np.ndarray | None = response.curve
+    chosen_curve = response.for_queue(campaign.queue.queue_id)
+    curve: np.ndarray | None = chosen_curve.curve
     source = "learnt" if curve is not None else "none"
     if curve is None and campaign.assumed_calls_per_thousand is not None:
         curve = assumed_curve(
@@ -1350,7 +1469,9 @@ def campaign_plan(
     calendar = working_calendar(council, include_closures=True)
     follow = (len(curve) if curve is not None else response.horizon) + 24 * 60 // interval
     slots, send_index = open_slots(hours, calendar, send, interval, follow)
-    plan = CampaignPlan(campaign, send, interval, slots, send_index, response, source, curve)
+    plan = CampaignPlan(
+        campaign, send, interval, slots, send_index, response, source, curve, chosen_curve
+    )
     if send_index is None:
         return plan
     # Chunks go out on the send's day, from the send on; the series then runs as far as the

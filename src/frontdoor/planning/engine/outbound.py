@@ -5,7 +5,10 @@ how to stagger the batch so the wait stays under target.
   minus the calls expected without it (the baseline forecast) are its excess calls. Divided by the
   batch size and averaged over campaigns of the same channel, this is the response curve: calls
   per message in each interval after the send. A letter's response is spread over days, a text's
-  over the first hour, so each channel learns its own curve.
+  over the first hour, so each channel learns its own curve. A reminder about council tax and
+  one about bin collections bring different calls, so a queue with enough past campaigns of the
+  channel (`MIN_QUEUE_CAMPAIGNS`) learns its own curve; one with fewer borrows the channel's
+  curve pooled over every queue.
 * **Expecting a spike.** A batch of n messages sent in interval s adds n x curve[k] calls in
   interval s + k.
 * **Staggering.** Given the baseline calls and the calls the rostered staff can take per interval
@@ -64,6 +67,90 @@ def learn_response_curve(
     if not curves:
         raise ValueError("every past campaign had no messages")
     return np.asarray(np.maximum(np.mean(curves, axis=0), 0.0))
+
+
+# A queue has its own curve from this many learnt campaigns of the channel on it. Each campaign's
+# excess is measured against a baseline that is itself a mean of at most four same weekdays, so
+# one campaign's curve carries the noise of two busy days: with three, one odd campaign (a
+# phone outage, a local news story) is outvoted two to one and the mean's noise is about 0.6 of
+# one campaign's, while a queue messaged monthly still earns its own curve within a quarter.
+# Below that, the channel's curve pooled over every queue is the better estimate.
+MIN_QUEUE_CAMPAIGNS = 3
+
+
+@dataclass(frozen=True)
+class QueueCampaign:
+    """A past campaign as the learning sees it: the queue it went to, where its send falls in
+    the channel's series, and how many messages it had."""
+
+    queue: str
+    campaign: PastCampaign
+
+
+@dataclass(frozen=True)
+class ChosenCurve:
+    """The curve to use for one queue, and where it came from: "queue" (learnt from
+    `queue_campaigns` of its own), "pooled" (from `pooled_campaigns` on every queue, the queue
+    having too few) or "none" (nothing learnt on any queue)."""
+
+    curve: Series | None
+    scope: str
+    queue_campaigns: int
+    pooled_campaigns: int
+    minimum: int
+
+
+@dataclass(frozen=True)
+class ResponseCurves:
+    """A channel's response curves: pooled over every queue, and per queue with enough campaigns."""
+
+    pooled: Series | None
+    by_queue: dict[str, Series]
+    campaigns_by_queue: dict[str, int]
+    minimum: int
+
+    @property
+    def pooled_campaigns(self) -> int:
+        return sum(self.campaigns_by_queue.values())
+
+    def for_queue(self, queue: str) -> ChosenCurve:
+        """The queue's own curve when it has `minimum` campaigns, else the pooled one."""
+        own = self.by_queue.get(queue)
+        count = self.campaigns_by_queue.get(queue, 0)
+        if own is not None:
+            return ChosenCurve(own, "queue", count, self.pooled_campaigns, self.minimum)
+        scope = "pooled" if self.pooled is not None else "none"
+        return ChosenCurve(self.pooled, scope, count, self.pooled_campaigns, self.minimum)
+
+
+def learn_response_curves(
+    campaigns: Sequence[QueueCampaign],
+    actual: Series,
+    baseline: Series,
+    horizon: int,
+    minimum: int = MIN_QUEUE_CAMPAIGNS,
+) -> ResponseCurves:
+    """A channel's curve pooled over every campaign, and one per queue that has at least
+    `minimum` campaigns (each learnt as `learn_response_curve` learns, from that queue's
+    campaigns only). Campaigns without messages teach nothing and are not counted."""
+    if minimum < 1:
+        raise ValueError("a queue needs at least one campaign of its own")
+    counted = [c for c in campaigns if c.campaign.size > 0]
+    by_queue_campaigns: dict[str, list[PastCampaign]] = {}
+    for item in counted:
+        by_queue_campaigns.setdefault(item.queue, []).append(item.campaign)
+    pooled = (
+        learn_response_curve([c.campaign for c in counted], actual, baseline, horizon)
+        if counted
+        else None
+    )
+    by_queue = {
+        queue: learn_response_curve(own, actual, baseline, horizon)
+        for queue, own in by_queue_campaigns.items()
+        if len(own) >= minimum
+    }
+    counts = {queue: len(own) for queue, own in by_queue_campaigns.items()}
+    return ResponseCurves(pooled, by_queue, counts, minimum)
 
 
 def expected_calls(curve: Series, size: int, send_index: int, length: int) -> Series:

@@ -34,9 +34,11 @@ def seed_history(
     weeks: int = 3,
     scale: int = 1,
     busy_days: dict[dt.date, int] | None = None,
+    prefix: str = "p",
 ) -> int:
     """Import `weeks` weeks of weekday calls before the council's today (`busy_days` get that
-    many times the usual calls); returns the count."""
+    many times the usual calls); returns the count. Contact ids start with `prefix`: a second
+    history (another service) needs its own, or the import would update the first one's."""
     today = today_of(council)
     lines = [HEADER]
     number = 0
@@ -57,7 +59,7 @@ def seed_history(
                 failure = "true" if number % 4 == 0 else "false"
                 wrap = "bill" if number % 3 == 0 else "move"
                 lines.append(
-                    f"p{number},phone,{service},{at},{outcome},{wait},{handle},{failure},{wrap}\n"
+                    f"{prefix}{number},phone,{service},{at},{outcome},{wait},{handle},{failure},{wrap}\n"
                 )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "history.csv"

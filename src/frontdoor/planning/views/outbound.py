@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from frontdoor.core.models import Council
 
 from .. import actions, selectors
+from ..engine.outbound import MIN_QUEUE_CAMPAIGNS
 from ..forms import (
     CampaignForm,
     CampaignResponseForm,
@@ -74,6 +75,12 @@ def outbound(request: HttpRequest) -> HttpResponse:
         planned=[c for c in campaigns if not c["campaign"].sent],
         sent=[c for c in campaigns if c["campaign"].sent],
         responses=_response_rows(responses),
+        queue_curves=[
+            {**row, "channel": dict(CampaignChannel.choices)[channel]}
+            for channel, response in responses.items()
+            for row in response.queue_curves()
+        ],
+        min_queue_campaigns=MIN_QUEUE_CAMPAIGNS,
         interval_minutes=interval,
     )
     return render(request, "planning/outbound.html", context, status=400 if form.errors else 200)

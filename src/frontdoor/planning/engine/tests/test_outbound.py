@@ -7,11 +7,14 @@ import pytest
 
 from frontdoor.planning.engine.erlang import Target, agents_needed, offered_load
 from frontdoor.planning.engine.outbound import (
+    MIN_QUEUE_CAMPAIGNS,
     PastCampaign,
+    QueueCampaign,
     calls_within_target,
     capacity_series,
     expected_calls,
     learn_response_curve,
+    learn_response_curves,
     suggest_staggering,
 )
 
@@ -113,3 +116,80 @@ def test_the_capacity_series_follows_the_roster():
     target = Target(service_level=0.8, within_seconds=20)
     series = capacity_series([0, 14, 14, 20], 1800, 180, target)
     assert series[0] == 0 and series[1] == series[2] < series[3]
+
+
+# --- per queue, with the pooled curve as the fallback ----------------------------------------
+
+TAX_CURVE = np.array([0.03, 0.01, 0.0, 0.0])  # council tax reminders: a sharp, early response
+BINS_CURVE = np.array([0.005, 0.005, 0.005, 0.005])  # bin collection notices: a slow trickle
+
+
+def queue_series(plan: list[tuple[str, int, np.ndarray]]) -> tuple[list[QueueCampaign], np.ndarray]:
+    """Campaigns (queue, size, true curve) sent 10 intervals apart on a flat baseline of 30."""
+    baseline = np.full(10 * len(plan) + 10, 30.0)
+    actual = baseline.copy()
+    campaigns = []
+    for n, (queue, size, curve) in enumerate(plan):
+        send = 10 * n
+        actual += expected_calls(curve, size, send, len(baseline))
+        campaigns.append(QueueCampaign(queue, PastCampaign(send, size)))
+    return campaigns, actual
+
+
+def test_a_queue_with_enough_campaigns_learns_its_own_curve():
+    plan = [("council-tax", 1000, TAX_CURVE)] * 3 + [("waste", 2000, BINS_CURVE)] * 3
+    campaigns, actual = queue_series(plan)
+
+    curves = learn_response_curves(campaigns, actual, np.full(len(actual), 30.0), horizon=4)
+
+    tax = curves.for_queue("council-tax")
+    assert tax.scope == "queue" and tax.queue_campaigns == 3 and tax.pooled_campaigns == 6
+    assert tax.curve == pytest.approx(TAX_CURVE)
+    assert curves.for_queue("waste").curve == pytest.approx(BINS_CURVE)
+    # Pooled, the two blur into a curve that fits neither.
+    assert curves.pooled == pytest.approx((TAX_CURVE + BINS_CURVE) / 2)
+
+
+def test_a_queue_with_too_few_campaigns_falls_back_to_the_pooled_curve():
+    plan = [("council-tax", 1000, TAX_CURVE)] * 3 + [("waste", 1000, BINS_CURVE)] * 2
+    campaigns, actual = queue_series(plan)
+
+    curves = learn_response_curves(campaigns, actual, np.full(len(actual), 30.0), horizon=4)
+
+    waste = curves.for_queue("waste")
+    assert waste.scope == "pooled" and waste.queue_campaigns == 2
+    assert waste.minimum == MIN_QUEUE_CAMPAIGNS == 3
+    assert waste.curve == pytest.approx((3 * TAX_CURVE + 2 * BINS_CURVE) / 5)
+    assert set(curves.by_queue) == {"council-tax"}
+    never = curves.for_queue("housing")  # no campaign of its own at all
+    assert never.scope == "pooled" and never.queue_campaigns == 0
+    assert never.curve == pytest.approx(waste.curve)
+
+
+def test_the_minimum_decides_when_a_queue_has_its_own_curve():
+    campaigns, actual = queue_series([("waste", 1000, BINS_CURVE)] * 2)
+    baseline = np.full(len(actual), 30.0)
+
+    assert learn_response_curves(campaigns, actual, baseline, 4).for_queue("waste").scope == (
+        "pooled"
+    )
+    own = learn_response_curves(campaigns, actual, baseline, 4, minimum=2).for_queue("waste")
+    assert own.scope == "queue" and own.curve == pytest.approx(BINS_CURVE)
+    with pytest.raises(ValueError, match="at least one"):
+        learn_response_curves(campaigns, actual, baseline, 4, minimum=0)
+
+
+def test_campaigns_without_messages_neither_teach_nor_count_towards_the_minimum():
+    campaigns, actual = queue_series([("waste", 1000, BINS_CURVE)] * 2 + [("waste", 0, BINS_CURVE)])
+
+    curves = learn_response_curves(campaigns, actual, np.full(len(actual), 30.0), horizon=4)
+
+    assert curves.campaigns_by_queue == {"waste": 2}
+    assert curves.for_queue("waste").scope == "pooled"
+
+
+def test_with_no_campaign_at_all_there_is_no_curve():
+    curves = learn_response_curves([], np.zeros(10), np.zeros(10), horizon=4)
+
+    chosen = curves.for_queue("waste")
+    assert chosen.curve is None and chosen.scope == "none" and curves.pooled is None
