@@ -1,6 +1,6 @@
 """Planning pages with and without the forecast cache, on the demo council.
 
-    .venv/bin/python benchmarks/planning_pages.py [--scale 1.0] [--runs 5] [--keep]
+    .venv/bin/python benchmarks/planning_pages.py [--scale 1.0] [--runs 5] [--keep] [--no-report]
 
 Builds, in a fresh SQLite database in a temporary folder, the demo council as `make demo` does
 (the reference catalogue, queues open 09:00-17:00 on weekdays, and a year of contacts from the
@@ -15,7 +15,7 @@ test client and times, in milliseconds:
 
 Each figure is the median of --runs runs (for first loads the cache is emptied before each).
 The cache is Django's default cache as configured (locmem here; Redis when REDIS_URL is set).
-Prints a markdown section; never writes docs/benchmarks.md.
+Prints the figures and writes them as a section of docs/benchmarks.md (--no-report leaves it).
 """
 
 from __future__ import annotations
@@ -26,10 +26,14 @@ import io
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import write_section
 
 
 def median_ms(
@@ -52,6 +56,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="demo contact volume (1.0: full)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database folder")
+    parser.add_argument("--no-report", action="store_true", help="leave docs/benchmarks.md")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="frontdoor-planning-pages-"))
     os.environ.update(
@@ -168,11 +173,8 @@ def run(args: argparse.Namespace) -> None:
         for label, first, second in rows
     ]
     queues = len(selectors.planning_queues(council))
-    print(
-        f"""
-## Planning pages and the forecast cache
-
-Command: `.venv/bin/python benchmarks/planning_pages.py --scale {args.scale} --runs {args.runs}`
+    command = f"python benchmarks/planning_pages.py --scale {args.scale} --runs {args.runs}"
+    body = f"""Command: `{command}`.
 
 Data: the demo council from the demo generator at scale {args.scale}: {contacts:,} contacts
 ({calls:,} calls) over a year, {queues} queues open 09:00-17:00 on weekdays, Parquet snapshots
@@ -182,9 +184,10 @@ emptied before each run; second load: the entry in the cache).
 
 | page | first load ms | second load ms |
 |---|---:|---:|
-"""
-        + "\n".join(lines)
-    )
+""" + "\n".join(lines)
+    print(body)
+    if not args.no_report:
+        write_section("Planning pages and the forecast cache", body)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from frontdoor.contacts.models import Contact
 from frontdoor.core.models import Council
 
 from .engine.facts import CHANNELS
@@ -47,6 +48,28 @@ def kpi_settings_of(council: Council) -> KpiSettings:
     """The council's stored KPI settings, or the defaults when it has stored none."""
     stored = KpiSettings.objects.filter(council=council).first()
     return stored or KpiSettings(council=council)
+
+
+def facts_watermark(council: Council) -> dict[str, Any]:
+    """What the council's contact facts are built from now, in two small queries: the snapshot
+    state and the latest change to a contact. Anything cached from the facts (a forecast) is
+    current while this is unchanged.
+
+    The contacts' part is the latest `updated_at` alone, read from the end of an index: a count,
+    which would also see a deletion, scans every contact. Nothing deletes contacts one by one;
+    bulk changes flag the snapshot for a rebuild, which changes its state."""
+    state = (
+        SnapshotState.objects.filter(council=council)
+        .values("built_through", "refreshed_at", "rows", "needs_full_rebuild")
+        .first()
+    )
+    latest = (
+        Contact.objects.filter(council=council)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return {"snapshot": state or {}, "contacts": latest}
 
 
 def fact_source(council: Council, date_from: dt.date, date_to: dt.date) -> FactSource:
