@@ -871,8 +871,9 @@ def _erase_contacts(
     council: Council, parties: list[Party], erased: Counter[str], kept: Counter[str]
 ) -> None:
     """Contacts stay (the KPIs rest on them); the notes on the person's own are redacted and the
-    external ids they quote become pseudonyms."""
+    external ids they and any live call quote become pseudonyms."""
     from frontdoor.contacts.models import Contact, ContactNote
+    from frontdoor.omnichannel.models import LiveCall
 
     ids = {p.pk for p in parties}
     contact_ids, theirs = _their_contact_ids(council, parties)
@@ -889,6 +890,10 @@ def _erase_contacts(
         Contact.objects.filter(
             council=council, source=reference.source, citizen_ref=reference.source_id
         ).update(citizen_ref=pseudonym, updated_at=now)
+        # A call still on the live board (the platform is the contacts' source) quotes it too.
+        erased["live_calls"] += LiveCall.objects.filter(
+            council=council, platform=reference.source, citizen_ref=reference.source_id
+        ).update(citizen_ref=pseudonym)
         reference.source_id = pseudonym
         reference.save(update_fields=["source_id"])
         erased["external_references"] += 1

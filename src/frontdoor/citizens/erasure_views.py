@@ -137,6 +137,7 @@ CERTIFICATE_LABELS = {
     "addresses": _("Addresses deleted"),
     "contact_points": _("Phone numbers and email addresses deleted"),
     "external_references": _("References in other systems replaced by a pseudonym"),
+    "live_calls": _("Calls on the live board quoting them, given the pseudonym"),
     "needs": _("Accessibility needs deleted"),
     "vulnerability_markers": _("Vulnerability markers deleted"),
     "safety_markers": _("Ended or declined staff-safety markers deleted"),

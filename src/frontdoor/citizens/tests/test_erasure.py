@@ -50,6 +50,7 @@ from frontdoor.contacts.desktop import do_log_contact
 from frontdoor.contacts.models import Contact, ContactNote
 from frontdoor.core.models import Queue, Service
 from frontdoor.insight.snapshots import fresh_facts
+from frontdoor.omnichannel.models import LiveCall
 
 FUTURE = dt.date(2099, 1, 1)
 RECEIVED = dt.date(2026, 1, 31)
@@ -506,3 +507,25 @@ def test_the_pages_take_a_request_from_the_person_to_the_certificate(resident, o
     tombstone = client.get(reverse("citizens:person", args=[sarah.reference])).content.decode()
     assert "personal data was erased on" in tombstone
     assert "Sarah" not in tombstone and "Cathedral" not in tombstone
+
+
+def test_a_call_on_the_live_board_quoting_the_person_gets_the_pseudonym(resident, officers):
+    council = resident["council"]
+    call = LiveCall.objects.create(
+        council=council,
+        platform="council-tax",
+        call_id="call-1",
+        queue=Queue.objects.filter(council=council).first(),
+        service=Service.objects.filter(council=council).first(),
+        citizen_ref="CT-1001",
+        state="waiting",
+        queued_at=timezone.now(),
+    )
+    request = approved(resident["sarah"], officers)
+    erasure.do_execute_erasure(actor=officers[0], request=request)
+    call.refresh_from_db()
+    assert call.citizen_ref.startswith(erasure.PSEUDONYM_PREFIX)
+    reference = ExternalReference.objects.get(party=resident["sarah"], source="council-tax")
+    assert call.citizen_ref == reference.source_id
+    request.refresh_from_db()
+    assert request.certificate["erased"]["live_calls"] == 1
