@@ -53,7 +53,7 @@ from .models import (
     SafetyStatus,
     VulnerabilityMarker,
 )
-from .policies import require_change_party
+from .policies import require_change_party, require_manage_safety_markers
 
 PERSON_FIELDS = (
     "title",
@@ -805,10 +805,9 @@ def do_propose_safety_marker(
 
 def _decide(actor: Any, marker: SafetyMarker, status: str, note: str, action: str) -> SafetyMarker:
     party = marker.party
-    require_change_party(actor, party)
     if actor is None:
         raise PermissionDenied("a safety marker is approved by a person")
-    require(actor, "manage_safety_markers", party)
+    require_manage_safety_markers(actor, party)
     if marker.status != SafetyStatus.PENDING:
         raise ValidationError(_("That marker is not awaiting a decision."))
     if marker.created_by_id == actor.pk:
@@ -841,9 +840,7 @@ def do_review_safety_marker(
 ) -> SafetyMarker:
     """Confirm an active marker still applies and set its next review."""
     party = marker.party
-    require_change_party(actor, party)
-    if actor is not None:
-        require(actor, "manage_safety_markers", party)
+    require_manage_safety_markers(actor, party)
     if marker.status != SafetyStatus.ACTIVE:
         raise ValidationError(_("Only an active marker is reviewed."))
     if next_review_by <= _today(party.council):
@@ -860,9 +857,7 @@ def do_review_safety_marker(
 @transaction.atomic
 def do_end_safety_marker(*, actor: Any, marker: SafetyMarker, reason: str) -> SafetyMarker:
     party = marker.party
-    require_change_party(actor, party)
-    if actor is not None:
-        require(actor, "manage_safety_markers", party)
+    require_manage_safety_markers(actor, party)
     if not reason.strip():
         raise ValidationError({"end_reason": _("Say why the marker ends.")})
     before = marker.status

@@ -55,6 +55,19 @@ def require_change_party(user: Any, party: Any) -> None:
         require(user, "open_restricted", party)
 
 
+def require_manage_safety_markers(user: Any, party: Any) -> None:
+    """Deciding on, reviewing or ending a staff-safety marker: manage_safety_markers (team
+    leaders and information-governance officers, who clear markers before an erasure), plus
+    open_restricted for a restricted party; never on an erased person."""
+    if getattr(party, "erased_at", None) is not None:
+        raise PermissionDenied("this person's personal data was erased")
+    if user is None:  # the system: the command line run by the council's IT team
+        return
+    require(user, "manage_safety_markers", party)
+    if party.sensitivity != Sensitivity.NORMAL:
+        require(user, "open_restricted", party)
+
+
 def may_see_vulnerability_detail(user: Any, target: Any) -> bool:
     return may(user, "view_vulnerability_detail", target)
 
