@@ -84,6 +84,16 @@ def test_an_officer_places_a_hold_sees_it_block_the_erasure_and_lifts_it(
     assert person.reference in table and "Review due" in table
     check(page, report, "legal holds in force")
 
+    # A review from the person's holds: still needed, with no further review date.
+    page.goto(f"/residents/{person.reference}/holds/")
+    go(page, page.get_by_role("link", name="Record a review"))
+    assert page.locator("h1").inner_text() == "Review the hold"
+    check(page, report, "review the hold")
+    go(page, page.get_by_role("button", name="Record the review"))
+    assert "Review recorded" in page.locator("main").inner_text()
+    hold.refresh_from_db()
+    assert hold.in_force and hold.review_on is None
+
     page.goto(f"/residents/erasure/{request.pk}/")
     assert "A legal hold placed on" in page.locator("#blockers").inner_text()
     check(page, report, "erasure request blocked by a hold")

@@ -715,6 +715,31 @@ def do_lift_legal_hold(*, actor: Any, hold: LegalHold, reason: str) -> LegalHold
     return hold
 
 
+@transaction.atomic
+def do_review_legal_hold(*, actor: Any, hold: LegalHold, review_on: dt.date | None) -> LegalHold:
+    """Record that a hold in force was reviewed and is still needed: the next review date (after
+    today), or none. The review itself is the audit entry (who, when, the dates before and
+    after). ValidationError for a lifted hold or a next review not after today."""
+    hold = LegalHold.objects.select_for_update().select_related("party").get(pk=hold.pk)
+    require_handle_erasure(actor, hold.party)
+    if not hold.in_force:
+        raise ValidationError(_("That hold was lifted: there is nothing to review."))
+    if review_on is not None and review_on <= _today(hold.party.council):
+        raise ValidationError({"review_on": _("The next review must be after today")})
+    before = hold.review_on
+    hold.review_on = review_on
+    hold.save(update_fields=["review_on"])
+    record_change(
+        actor=actor,
+        action="legal_hold.review",
+        instance=hold,
+        changes={"review_on": (before, review_on)},
+        subject=subject_ref(hold.party),
+        council_id=hold.council_id,
+    )
+    return hold
+
+
 # --------------------------------------------------------------------------------------------
 # Erasing
 # --------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Forms of the legal-hold pages: placing a hold and lifting it. The actions in `erasure.py`
-check the rules (dates, lengths, who may); these forms only parse what was typed."""
+"""Forms of the legal-hold pages: placing a hold, reviewing it and lifting it. The actions in
+`erasure.py` check the rules (dates, lengths, who may); these forms only parse what was typed."""
 
 from __future__ import annotations
 
@@ -79,4 +79,20 @@ class LiftLegalHoldForm(forms.Form):
             "required": _("Say why the hold is lifted"),
             "max_length": _("The reason must be 300 characters or fewer"),
         },
+    )
+
+
+class ReviewLegalHoldForm(forms.Form):
+    """The hold is still needed: when to look at it again."""
+
+    review_on = forms.DateField(
+        label=_("Next review date (optional)"),
+        help_text=_(
+            "Leave it empty if the hold needs no further review. From that day it shows as due "
+            "on the legal holds worklist."
+        ),
+        input_formats=DATE_FORMATS,
+        widget=DateInput,
+        required=False,
+        error_messages={"invalid": INVALID_DATE},
     )

@@ -5,6 +5,8 @@
 - /residents/<reference>/holds/: a person's holds, in force and lifted, with who placed and
   lifted them and why (linked from the person's page and from an erasure request);
 - /residents/<reference>/holds/new/: place a hold;
+- /residents/<reference>/holds/<pk>/review/: record that it is still needed, and when to
+  review it next;
 - /residents/<reference>/holds/<pk>/lift/: lift it, saying why.
 
 Placing and lifting, from an erasure request's page, carry `?request=<pk>` so the officer goes
@@ -26,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import erasure, legal_holds
-from .legal_hold_forms import LiftLegalHoldForm, PlaceLegalHoldForm
+from .legal_hold_forms import LiftLegalHoldForm, PlaceLegalHoldForm, ReviewLegalHoldForm
 from .models import Party
 from .views import apply_action_errors, council_of_request, render_page
 
@@ -143,6 +145,35 @@ def lift(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     return render_page(
         request,
         "citizens/holds/lift.html",
+        {"form": form, "party": party, "hold": hold, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Record a review of a hold in force: still needed, and the next review date (or none)."""
+    council = council_of_request(request)
+    party = legal_holds.person_for_holds(request.user, council, reference)
+    hold = legal_holds.hold_of_person(request.user, party, pk)
+    back = _return_to(request, party)
+    if not hold.in_force:
+        messages.info(request, _("That hold was already lifted."))
+        return redirect(back["href"])
+    form = ReviewLegalHoldForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure.do_review_legal_hold(
+                actor=request.user, hold=hold, review_on=form.cleaned_data["review_on"]
+            )
+        except ValidationError as error:
+            apply_action_errors(form, error)
+        else:
+            messages.success(request, _("Review recorded: the hold stays in force"))
+            return redirect(back["href"])
+    return render_page(
+        request,
+        "citizens/holds/review.html",
         {"form": form, "party": party, "hold": hold, "back": back},
         status=400 if form.errors else 200,
     )

@@ -45,6 +45,11 @@ urlpatterns = [
     re_path(
         rf"^{REFERENCE}/holds/(?P<pk>\d+)/lift/$", legal_hold_views.lift, name="legal-hold-lift"
     ),
+    re_path(
+        rf"^{REFERENCE}/holds/(?P<pk>\d+)/review/$",
+        legal_hold_views.review,
+        name="legal-hold-review",
+    ),
     # Vulnerability and staff-safety markers, accessibility needs.
     path("markers/reviews/", marker_views.reviews, name="marker-reviews"),
     path("markers/safety/<int:pk>/decide/", marker_views.decide_safety, name="safety-decide"),

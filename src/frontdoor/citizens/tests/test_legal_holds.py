@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from frontdoor.audit.models import AccessLogEntry, ChangeLogEntry
 from frontdoor.audit.sealing import ERASED, subject_ref
@@ -286,7 +287,7 @@ def test_lifting_from_the_pages_needs_a_reason_and_keeps_the_hold_for_the_record
     assert response.status_code == 302 and response.url == holds
     page = client.get(holds).content.decode()
     assert "The claim was withdrawn" in page and "No hold is in force." in page
-    assert ig_officer.display_name in page
+    assert escape(ig_officer.display_name) in page
     # A lifted hold's page sends the officer back to the list.
     assert client.get(lift).status_code == 302
 
@@ -346,3 +347,40 @@ def test_only_people_are_held_and_officers_see_the_holds_on_restricted_people(
     place(ig_officer, hidden)
     found = legal_holds.holds_in_force(ig_officer, council, today=dt.date(2099, 1, 1))
     assert [row.hold.party for row in found.rows] == [hidden]
+
+
+def test_reviewing_a_hold_sets_the_next_review_and_is_audited(sarah, ig_officer, today):
+    hold = place(ig_officer, sarah, review_on=today + dt.timedelta(days=1))
+    later = today + dt.timedelta(days=180)
+    hold = erasure.do_review_legal_hold(actor=ig_officer, hold=hold, review_on=later)
+    assert hold.review_on == later and hold.in_force
+    entry = ChangeLogEntry.objects.filter(action="legal_hold.review").get()
+    assert entry.actor == ig_officer
+    # No further review is allowed; a date not after today is refused.
+    assert (
+        erasure.do_review_legal_hold(actor=ig_officer, hold=hold, review_on=None).review_on is None
+    )
+    with pytest.raises(ValidationError):
+        erasure.do_review_legal_hold(actor=ig_officer, hold=hold, review_on=today)
+
+
+def test_the_review_page_records_a_review_and_refuses_a_lifted_hold(
+    sarah, ig_officer, agent, client, today
+):
+    hold = place(ig_officer, sarah)
+    url = reverse("citizens:legal-hold-review", args=[sarah.reference, hold.pk])
+    client.force_login(agent)
+    assert client.get(url).status_code == 403
+    client.force_login(ig_officer)
+    assert "Review the hold" in client.get(url).content.decode()
+    response = client.post(url, {"review_on": today.isoformat()})
+    assert response.status_code == 400
+    assert "The next review must be after today" in response.content.decode()
+    next_review = today + dt.timedelta(days=30)
+    response = client.post(url, {"review_on": next_review.isoformat()})
+    assert response.status_code == 302
+    assert LegalHold.objects.get(pk=hold.pk).review_on == next_review
+    erasure.do_lift_legal_hold(actor=ig_officer, hold=hold, reason="Claim withdrawn")
+    assert client.get(url).status_code == 302
+    with pytest.raises(ValidationError):
+        erasure.do_review_legal_hold(actor=ig_officer, hold=hold, review_on=None)
