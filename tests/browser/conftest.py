@@ -105,3 +105,18 @@ def sign_in(page: Any, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def check(page: Any, report: list[str], what: str) -> None:
+    """The page as it is now has one h1 and a title (asserted), and axe-core's findings, if any,
+    are added to `report` so a test lists every page's problems at once."""
+    assert page.locator("h1").count() == 1, f"{what}: {page.locator('h1').count()} h1 elements"
+    assert page.title().strip(), f"{what}: no title"
+    if violations := axe_violations(page):
+        report.append(describe(f"{what} ({page.url})", violations))
+
+
+def go(page: Any, target: Any) -> None:
+    """Click a link or button that loads another page, and wait until that page has loaded."""
+    with page.expect_navigation():
+        target.click()

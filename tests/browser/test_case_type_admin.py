@@ -12,14 +12,7 @@ from frontdoor.cases.engine.policies import policy_from_data
 from frontdoor.cases.models import CaseType
 from frontdoor.testing.factories import PASSWORD, UserFactory
 
-from .conftest import axe_violations, describe, sign_in
-
-
-def check(page: Any, report: list[str], what: str) -> None:
-    """One h1 and no axe violations on the page as it is now."""
-    assert page.locator("h1").count() == 1, f"{what}: {page.locator('h1').count()} h1 elements"
-    if violations := axe_violations(page):
-        report.append(describe(f"{what} ({page.url})", violations))
+from .conftest import check, sign_in
 
 
 def test_an_administrator_changes_a_types_moves_and_clock(page: Any, council: Any) -> None:

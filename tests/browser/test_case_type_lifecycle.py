@@ -12,20 +12,7 @@ from frontdoor.cases.actions import ensure_case_types
 from frontdoor.cases.models import CaseType
 from frontdoor.testing.factories import PASSWORD, UserFactory
 
-from .conftest import axe_violations, describe, sign_in
-
-
-def check(page: Any, report: list[str], what: str) -> None:
-    """One h1 and no axe violations on the page as it is now."""
-    assert page.locator("h1").count() == 1, f"{what}: {page.locator('h1').count()} h1 elements"
-    if violations := axe_violations(page):
-        report.append(describe(f"{what} ({page.url})", violations))
-
-
-def go(page: Any, target: Any) -> None:
-    """Click a link or button that loads another page, and wait until that page has loaded."""
-    with page.expect_navigation():
-        target.click()
+from .conftest import check, go, sign_in
 
 
 def test_an_administrator_adds_a_case_type_and_retires_it(page: Any, council: Any) -> None:

@@ -32,21 +32,9 @@ from frontdoor.testing.factories import (
     UserFactory,
 )
 
-from .conftest import axe_violations, describe, sign_in
+from .conftest import check, go, sign_in
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src/frontdoor/notify/demo_templates.json"
-
-
-def check(page: Any, report: list[str], what: str) -> None:
-    """One h1 and no axe violations on the page as it is now."""
-    assert page.locator("h1").count() == 1, f"{what}: {page.locator('h1').count()} h1 elements"
-    if violations := axe_violations(page):
-        report.append(describe(f"{what} ({page.url})", violations))
-
-
-def go(page: Any, target: Any) -> None:
-    with page.expect_navigation():
-        target.click()
 
 
 def test_a_status_change_sends_the_resident_an_update_shown_on_the_timeline(

@@ -25,22 +25,10 @@ from frontdoor.contacts.models import Contact, EarlyInterventionPrompt
 from frontdoor.core.models import Queue, Service
 from frontdoor.testing.factories import PASSWORD, UserFactory
 
-from .conftest import axe_violations, describe, sign_in
+from .conftest import check, go, sign_in
 
 HARDSHIP = "Possible financial hardship: consider a referral to welfare support."
 FUTURE = dt.date(2099, 1, 1)
-
-
-def check(page: Any, report: list[str], what: str) -> None:
-    """One h1 and no axe violations on the page as it is now."""
-    assert page.locator("h1").count() == 1, f"{what}: {page.locator('h1').count()} h1 elements"
-    if violations := axe_violations(page):
-        report.append(describe(f"{what} ({page.url})", violations))
-
-
-def go(page: Any, target: Any) -> None:
-    with page.expect_navigation():
-        target.click()
 
 
 def a_resident_with_history(council: Any) -> Any:

@@ -11,18 +11,7 @@ from frontdoor.citizens.models import CandidateStatus, DuplicateCandidate, Merge
 from frontdoor.citizens.tests.test_duplicates import pair, plant
 from frontdoor.testing.factories import PASSWORD, UserFactory
 
-from .conftest import axe_violations, describe, sign_in
-
-
-def check(page: Any, report: list[str], what: str) -> None:
-    assert page.locator("h1").count() == 1, f"{what}: {page.locator('h1').count()} h1 elements"
-    if violations := axe_violations(page):
-        report.append(describe(f"{what} ({page.url})", violations))
-
-
-def go(page: Any, target: Any) -> None:
-    with page.expect_navigation():
-        target.click()
+from .conftest import check, go, sign_in
 
 
 def test_an_officer_reviews_a_likely_duplicate_and_merges_it(

@@ -12,18 +12,7 @@ from frontdoor.citizens.models import ErasureRequest, ErasureStatus, Party
 from frontdoor.contacts.desktop import do_log_contact
 from frontdoor.testing.factories import PASSWORD, UserFactory
 
-from .conftest import axe_violations, describe, sign_in
-
-
-def check(page: Any, report: list[str], what: str) -> None:
-    assert page.locator("h1").count() == 1, f"{what}: {page.locator('h1').count()} h1 elements"
-    if violations := axe_violations(page):
-        report.append(describe(f"{what} ({page.url})", violations))
-
-
-def go(page: Any, target: Any) -> None:
-    with page.expect_navigation():
-        target.click()
+from .conftest import check, go, sign_in
 
 
 def test_two_officers_take_an_erasure_from_request_to_certificate(

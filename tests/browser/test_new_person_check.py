@@ -12,14 +12,7 @@ from frontdoor.citizens.actions import NewAddress, NewContactPoint, do_create_pe
 from frontdoor.citizens.models import Party
 from frontdoor.testing.factories import PASSWORD, UserFactory
 
-from .conftest import axe_violations, describe, sign_in
-
-
-def check(tab: Any, report: list[str], what: str) -> None:
-    """One h1 and no axe violations on the page as it is now."""
-    assert tab.locator("h1").count() == 1, f"{what}: {tab.locator('h1').count()} h1 elements"
-    if violations := axe_violations(tab):
-        report.append(describe(f"{what} ({tab.url})", violations))
+from .conftest import check, sign_in
 
 
 def press(tab: Any, name: str) -> None:

@@ -18,7 +18,7 @@ from frontdoor.testing.factories import (
     UserFactory,
 )
 
-from .conftest import axe_violations, describe, sign_in
+from .conftest import check, sign_in
 
 
 def planning_council() -> Council:
@@ -32,15 +32,6 @@ def planning_council() -> Council:
     MembershipFactory(service=service, family=family, valid_from="2000-01-01")
     seed_history(council)
     return council
-
-
-def check(page: Any, report: list[str], label: str) -> None:
-    """One h1, a title, and no axe violation on the page as it is now."""
-    assert page.locator("h1").count() == 1, f"{label}: not exactly one h1"
-    assert page.title().strip(), f"{label}: no title"
-    violations = axe_violations(page)
-    if violations:
-        report.append(describe(f"{label} ({page.url})", violations))
 
 
 def test_a_planner_forecasts_staffs_tries_a_scenario_simulates_and_publishes_a_roster(

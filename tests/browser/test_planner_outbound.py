@@ -25,7 +25,7 @@ from frontdoor.testing.factories import (
     UserFactory,
 )
 
-from .conftest import axe_violations, describe, sign_in
+from .conftest import check, sign_in
 
 
 def outbound_council(planner_name: str) -> tuple[Council, Any]:
@@ -71,15 +71,6 @@ def outbound_council(planner_name: str) -> tuple[Council, Any]:
         actor=planner, queue=queue, date=tuesday, starts=dt.time(9), ends=dt.time(17), staff=30
     )
     return council, planner
-
-
-def check(page: Any, report: list[str], label: str) -> None:
-    """One h1, a title, and no axe violation on the page as it is now."""
-    assert page.locator("h1").count() == 1, f"{label}: not exactly one h1"
-    assert page.title().strip(), f"{label}: no title"
-    violations = axe_violations(page)
-    if violations:
-        report.append(describe(f"{label} ({page.url})", violations))
 
 
 def test_a_planner_models_avoidable_demand_and_staggers_a_text_campaign(

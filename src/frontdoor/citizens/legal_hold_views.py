@@ -16,6 +16,7 @@ rules and write the audit; the reads of `legal_holds.py` check the permission an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import erasure, legal_holds
 from .legal_hold_forms import LiftLegalHoldForm, PlaceLegalHoldForm, ReviewLegalHoldForm
-from .models import Party
+from .models import LegalHold, Party
 from .views import apply_action_errors, council_of_request, render_page
 
 
@@ -116,9 +117,18 @@ def place(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def lift(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    """Lift a hold in force, saying why; a lifted hold goes back to the list."""
+def _hold_in_force_page(
+    request: HttpRequest,
+    reference: str,
+    pk: int,
+    *,
+    form_class: type[Any],
+    act: Callable[[Any, LegalHold, dict[str, Any]], object],
+    done: Callable[[Party], str],
+    template: str,
+) -> HttpResponse:
+    """A form page on one hold in force (lifting, reviewing): `act` runs the action with the
+    form's values; a lifted hold sends the officer back where they came from."""
     council = council_of_request(request)
     party = legal_holds.person_for_holds(request.user, council, reference)
     hold = legal_holds.hold_of_person(request.user, party, pk)
@@ -126,54 +136,58 @@ def lift(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     if not hold.in_force:
         messages.info(request, _("That hold was already lifted."))
         return redirect(back["href"])
-    form = LiftLegalHoldForm(_posted(request))
+    form = form_class(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            erasure.do_lift_legal_hold(
-                actor=request.user, hold=hold, reason=form.cleaned_data["reason"]
-            )
+            act(request.user, hold, form.cleaned_data)
         except ValidationError as error:
             apply_action_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Legal hold lifted: the erasure request can go ahead if nothing else blocks it")
-                if erasure.request_in_progress(party) is not None
-                else _("Legal hold lifted"),
-            )
+            messages.success(request, done(party))
             return redirect(back["href"])
     return render_page(
         request,
-        "citizens/holds/lift.html",
+        template,
         {"form": form, "party": party, "hold": hold, "back": back},
         status=400 if form.errors else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
+def lift(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Lift a hold in force, saying why; a lifted hold goes back to the list."""
+
+    def done(party: Party) -> str:
+        if erasure.request_in_progress(party) is not None:
+            return _(
+                "Legal hold lifted: the erasure request can go ahead if nothing else blocks it"
+            )
+        return _("Legal hold lifted")
+
+    return _hold_in_force_page(
+        request,
+        reference,
+        pk,
+        form_class=LiftLegalHoldForm,
+        act=lambda actor, hold, values: erasure.do_lift_legal_hold(
+            actor=actor, hold=hold, reason=values["reason"]
+        ),
+        done=done,
+        template="citizens/holds/lift.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """Record a review of a hold in force: still needed, and the next review date (or none)."""
-    council = council_of_request(request)
-    party = legal_holds.person_for_holds(request.user, council, reference)
-    hold = legal_holds.hold_of_person(request.user, party, pk)
-    back = _return_to(request, party)
-    if not hold.in_force:
-        messages.info(request, _("That hold was already lifted."))
-        return redirect(back["href"])
-    form = ReviewLegalHoldForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            erasure.do_review_legal_hold(
-                actor=request.user, hold=hold, review_on=form.cleaned_data["review_on"]
-            )
-        except ValidationError as error:
-            apply_action_errors(form, error)
-        else:
-            messages.success(request, _("Review recorded: the hold stays in force"))
-            return redirect(back["href"])
-    return render_page(
+    return _hold_in_force_page(
         request,
-        "citizens/holds/review.html",
-        {"form": form, "party": party, "hold": hold, "back": back},
-        status=400 if form.errors else 200,
+        reference,
+        pk,
+        form_class=ReviewLegalHoldForm,
+        act=lambda actor, hold, values: erasure.do_review_legal_hold(
+            actor=actor, hold=hold, review_on=values["review_on"]
+        ),
+        done=lambda party: _("Review recorded: the hold stays in force"),
+        template="citizens/holds/review.html",
     )
