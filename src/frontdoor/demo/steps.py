@@ -52,11 +52,21 @@ BACK_OFFICE_TEAMS = {
 # One member of staff per role: username, role, first name, last name, teams.
 DEMO_STAFF = [
     ("agent", "agent", "Amira", "Hussain", ["Revenues and Benefits line"], False),
-    ("teamleader", "team_leader", "Gareth", "Evans", ["Revenues and Benefits line"], True),
+    # The demo's one team leader leads every team, so each case's escalations reach someone.
+    (
+        "teamleader",
+        "team_leader",
+        "Gareth",
+        "Evans",
+        [*CONTACT_CENTRE_TEAMS, *BACK_OFFICE_TEAMS],
+        True,
+    ),
     ("officer", "service_officer", "Priya", "Shah", ["Council Tax back office"], False),
     ("analyst", "performance_analyst", "Tom", "Whitfield", [], False),
     ("planner", "planner", "Jo", "McAllister", [], False),
     ("igofficer", "ig_officer", "Siobhan", "O'Neill", [], False),
+    # A second officer: an erasure request is decided by someone other than who recorded it.
+    ("igofficer2", "ig_officer", "Huw", "Pritchard", [], False),
     ("admin", "administrator", "Daniel", "Okafor", [], False),
 ]
 
@@ -222,10 +232,15 @@ def live_queues(context: DemoContext) -> None:
 
 
 def case_work(context: DemoContext) -> None:
-    """A few hundred cases worked by staff, with updates to residents switched on"""
+    """A few hundred cases worked by staff, updates to residents on, missed deadlines escalated"""
+    from frontdoor.cases.actions import do_check_case_clocks
+
     from .cases import generate_cases
 
-    generate_cases(context.councils["demo"], seed=context.seed)
+    council = context.councils["demo"]
+    generate_cases(council, seed=context.seed)
+    # As the daily job would: clocks up to today, missed deadlines escalated to team leaders.
+    do_check_case_clocks(council=council)
 
 
 STEPS: list[Callable[[DemoContext], None]] = [

@@ -54,7 +54,16 @@ def test_the_demo_loads_two_councils_staff_for_every_role_and_prints_log_ins(set
     out = run_demo()
     demo = Council.objects.get(slug="demo")
     assert Service.objects.filter(council=demo).count() == 32
-    for username in ("agent", "teamleader", "officer", "analyst", "planner", "igofficer", "admin"):
+    for username in (
+        "agent",
+        "teamleader",
+        "officer",
+        "analyst",
+        "planner",
+        "igofficer",
+        "igofficer2",
+        "admin",
+    ):
         assert f"\n  {username} " in out
         assert User.objects.get(username=username).check_password("frontdoor-demo")
     assert "http://127.0.0.1:8000" in out and "partneradmin" in out
