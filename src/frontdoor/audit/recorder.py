@@ -24,6 +24,11 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in fields}
 
 
+def created(instance: models.Model, fields: Iterable[str]) -> dict[str, tuple[Any, Any]]:
+    """A new record's fields as changes, {field: (None, value)}, for its creation entry."""
+    return {name: (None, getattr(instance, name)) for name in fields}
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The fields whose values differ, as {field: (old, new)}."""
     return {k: (before.get(k), after[k]) for k in after if before.get(k) != after[k]}

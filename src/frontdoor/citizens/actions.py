@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from frontdoor.audit.recorder import diff, record_change, snapshot
+from frontdoor.audit.recorder import created, diff, record_change, snapshot
 from frontdoor.audit.sealing import subject_ref
 from frontdoor.contacts.models import Contact
 from frontdoor.core.models import Council, Sensitivity
@@ -142,7 +142,8 @@ def _audit(actor: Any, action: str, instance: models.Model, party: Party, change
 
 
 def _created(instance: models.Model, fields: Iterable[str]) -> dict[str, tuple[Any, Any]]:
-    return {f: (None, getattr(instance, f)) for f in fields if getattr(instance, f) not in ("",)}
+    """A new record's fields as changes, leaving out the blank ones."""
+    return {f: change for f, change in created(instance, fields).items() if change[1] != ""}
 
 
 def _deleted(instance: models.Model, fields: Iterable[str]) -> dict[str, tuple[Any, Any]]:

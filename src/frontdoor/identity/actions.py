@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.audit.recorder import diff, record_change, snapshot
+from frontdoor.audit.recorder import created, diff, record_change, snapshot
 from frontdoor.audit.sealing import destroy_key, subject_ref
 from frontdoor.core.models import Council
 
@@ -62,7 +62,7 @@ def do_create_staff_member(
         actor=actor,
         action="staff.create",
         instance=user,
-        changes={f: (None, getattr(user, f)) for f in STAFF_FIELDS},
+        changes=created(user, STAFF_FIELDS),
     )
     _set_roles(actor, user, roles)
     return user

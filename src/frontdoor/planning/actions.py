@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from frontdoor.audit.recorder import record_change, snapshot
+from frontdoor.audit.recorder import created, record_change, snapshot
 from frontdoor.core.models import Council, Queue, Service
 from frontdoor.identity.models import User
 from frontdoor.identity.policies import require
@@ -114,12 +114,7 @@ def do_add_event(
             actor=actor,
             action="planning.add_event",
             instance=event,
-            changes={
-                "date": (None, date),
-                "kind": (None, kind),
-                "queue": (None, queue),
-                "description": (None, event.description),
-            },
+            changes=created(event, ("date", "kind", "queue", "description")),
         )
     return event
 
@@ -209,13 +204,7 @@ def do_enter_rostered_staff(
             actor=actor,
             action="planning.enter_rostered_staff",
             instance=entry,
-            changes={
-                "queue": (None, queue),
-                "date": (None, date),
-                "starts": (None, starts),
-                "ends": (None, ends),
-                "staff": (None, staff),
-            },
+            changes=created(entry, ("queue", "date", "starts", "ends", "staff")),
         )
     return entry
 
@@ -249,13 +238,10 @@ def do_add_shift_pattern(
             actor=actor,
             action="planning.add_shift_pattern",
             instance=pattern,
-            changes={
-                "name": (None, name),
-                "starts": (None, starts),
-                "length_minutes": (None, length_minutes),
-                "break_after_minutes": (None, break_after_minutes),
-                "break_minutes": (None, break_minutes),
-            },
+            changes=created(
+                pattern,
+                ("name", "starts", "length_minutes", "break_after_minutes", "break_minutes"),
+            ),
         )
     return pattern
 
