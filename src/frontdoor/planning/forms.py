@@ -56,6 +56,33 @@ def _percent(
     )
 
 
+class QueueForm(forms.Form):
+    """A form with a `queue` choice among the queues given: `cleaned_data["queue"]` is the
+    Queue; choosing one is required."""
+
+    every_queue_label: Any = None
+
+    def __init__(self, *args: Any, queues: list[Queue], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queues = {q.queue_id: q for q in queues}
+        field = cast(forms.ChoiceField, self.fields["queue"])
+        field.choices = _queue_choices(queues, self.every_queue_label)
+
+    def clean_queue(self) -> Queue | None:
+        value = self.cleaned_data.get("queue")
+        if self.every_queue_label is not None and not value:
+            return None  # "every queue"
+        if value not in self.queues:
+            raise forms.ValidationError(_("Choose a queue"))
+        return self.queues[value]
+
+
+class OptionalQueueForm(QueueForm):
+    """A QueueForm whose first choice is "Every queue" (`cleaned_data["queue"]` is then None)."""
+
+    every_queue_label = _("Every queue")
+
+
 class QueueSettingsForm(forms.Form):
     channels = forms.ChoiceField(
         label=_("Contacts to staff for"), choices=ChannelScope.choices, widget=forms.RadioSelect
@@ -144,7 +171,7 @@ def _as_percent(value: float | None) -> str | None:
     return f"{value * 100:g}"
 
 
-class EventForm(forms.Form):
+class EventForm(OptionalQueueForm):
     date = forms.DateField(
         label=_("Date"),
         widget=DateInput(),
@@ -156,19 +183,8 @@ class EventForm(forms.Form):
     queue = forms.ChoiceField(label=_("Queue"), required=False)
     description = forms.CharField(label=_("Description"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, queues: list[Queue], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queues = {q.queue_id: q for q in queues}
-        cast(forms.ChoiceField, self.fields["queue"]).choices = _queue_choices(
-            queues, _("Every queue")
-        )
 
-    def clean_queue(self) -> Queue | None:
-        value = self.cleaned_data.get("queue")
-        return self.queues.get(value) if value else None
-
-
-class ScenarioForm(forms.Form):
+class ScenarioForm(OptionalQueueForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
@@ -205,17 +221,6 @@ class ScenarioForm(forms.Form):
         help_text=_("Only for a reason moved online."),
     )
 
-    def __init__(self, *args: Any, queues: list[Queue], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queues = {q.queue_id: q for q in queues}
-        cast(forms.ChoiceField, self.fields["queue"]).choices = _queue_choices(
-            queues, _("Every queue")
-        )
-
-    def clean_queue(self) -> Queue | None:
-        value = self.cleaned_data.get("queue")
-        return self.queues.get(value) if value else None
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         kind = cleaned.get("kind")
@@ -247,7 +252,7 @@ class ScenarioForm(forms.Form):
         return data
 
 
-class RosteredStaffForm(forms.Form):
+class RosteredStaffForm(QueueForm):
     queue = forms.ChoiceField(label=_("Queue"))
     date = forms.DateField(
         label=_("Date"), widget=DateInput(), error_messages={"required": _("Enter the date")}
@@ -265,17 +270,6 @@ class RosteredStaffForm(forms.Form):
         widget=forms.NumberInput(attrs={"width": 3}),
         error_messages={"required": _("Enter how many staff are rostered")},
     )
-
-    def __init__(self, *args: Any, queues: list[Queue], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queues = {q.queue_id: q for q in queues}
-        cast(forms.ChoiceField, self.fields["queue"]).choices = _queue_choices(queues)
-
-    def clean_queue(self) -> Queue:
-        value = self.cleaned_data.get("queue")
-        if value not in self.queues:
-            raise forms.ValidationError(_("Choose a queue"))
-        return self.queues[value]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -374,7 +368,7 @@ class ProposeRosterForm(forms.Form):
         return value
 
 
-class SimulationForm(forms.Form):
+class SimulationForm(QueueForm):
     queue = forms.ChoiceField(label=_("Queue"))
     day = forms.DateField(
         label=_("Day"), widget=DateInput(), error_messages={"required": _("Enter the day")}
@@ -420,17 +414,6 @@ class SimulationForm(forms.Form):
         max_value=MAX_SIMULATION_REPLICATIONS,
         widget=forms.NumberInput(attrs={"width": 2}),
     )
-
-    def __init__(self, *args: Any, queues: list[Queue], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queues = {q.queue_id: q for q in queues}
-        cast(forms.ChoiceField, self.fields["queue"]).choices = _queue_choices(queues)
-
-    def clean_queue(self) -> Queue:
-        value = self.cleaned_data.get("queue")
-        if value not in self.queues:
-            raise forms.ValidationError(_("Choose a queue"))
-        return self.queues[value]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -563,7 +546,7 @@ def _response_minutes(required: bool = False) -> forms.IntegerField:
     )
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(QueueForm):
     name = forms.CharField(
         label=_("Name"), max_length=100, error_messages={"required": _("Enter a name")}
     )
@@ -601,19 +584,11 @@ class CampaignForm(forms.Form):
     )
 
     def __init__(self, *args: Any, queues: list[Queue], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queues = {q.queue_id: q for q in queues}
-        cast(forms.ChoiceField, self.fields["queue"]).choices = _queue_choices(queues)
+        super().__init__(*args, queues=queues, **kwargs)
         for name in ("assumed_calls_per_thousand", "assumed_minutes"):
             self.fields[name].help_text = _(
                 "Only used while no campaign of the channel has been sent to learn from."
             )
-
-    def clean_queue(self) -> Queue:
-        value = self.cleaned_data.get("queue")
-        if value not in self.queues:
-            raise forms.ValidationError(_("Choose a queue"))
-        return self.queues[value]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
