@@ -26,39 +26,23 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _django import throwaway_install
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "nyc-council-constituent-services"
 FILES = ("nycc_cases_2022.csv", "nycc_cases_2023_2025.csv")
 DAILY = "nycc_daily_opened_closed_by_type.csv"
 PG_NAME = "frontdoor_bench_cases"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PERIODS = (
     ("a month (June 2023)", "2023-06-01", "2023-06-30"),
     ("a year (2023)", "2023-01-01", "2023-12-31"),
     ("three years (2022 to 9 Jan 2025)", "2022-01-01", "2025-01-09"),
 )
-
-
-def prepare_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
-        connection.execute(f"CREATE DATABASE {PG_NAME}")
-
-
-def drop_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
 
 
 def write_scaled(folder: Path, wanted: int) -> tuple[Path | None, int]:
@@ -113,32 +97,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="frontdoor-case-kpis-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "frontdoor.settings",
-            "DEBUG": "true",
-            "FRONTDOOR_DATA_DIR": str(folder),
-            "FRONTDOOR_TASKS_IMMEDIATE": "true",
-        }
-    )
-    if args.database == "postgres":
-        prepare_postgres()
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    try:
+    with throwaway_install(
+        "frontdoor-case-kpis-", database=args.database, pg_name=PG_NAME, keep=args.keep
+    ) as folder:
         run(args, folder)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.database == "postgres" and not args.keep:
-            drop_postgres()
-        if args.keep:
-            print(f"kept: {folder}" if args.database == "sqlite" else f"kept: {PG_NAME}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, folder: Path) -> None:

@@ -24,15 +24,14 @@ import argparse
 import datetime as dt
 import io
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _django import throwaway_install
 from _report import write_section
 
 
@@ -58,27 +57,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database folder")
     parser.add_argument("--no-report", action="store_true", help="leave docs/benchmarks.md")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="frontdoor-planning-pages-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "frontdoor.settings",
-            "DEBUG": "true",
-            "FRONTDOOR_DATA_DIR": str(folder),
-            "FRONTDOOR_TASKS_IMMEDIATE": "true",
-            "FRONTDOOR_DEMO_CONTACT_SCALE": str(args.scale),
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)
-    try:
+    with throwaway_install(
+        "frontdoor-planning-pages-",
+        keep=args.keep,
+        extra_env={"FRONTDOOR_DEMO_CONTACT_SCALE": str(args.scale)},
+    ):
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            print(f"kept: {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -26,19 +26,17 @@ import argparse
 import csv
 import datetime as dt
 import importlib
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from _django import throwaway_install
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_NAME = "frontdoor_bench_residents"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 KINDS = ("exact name", "typo name", "partial name", "phone", "email", "postcode", "reference")
 CSV_COLUMNS = (
     "source_id",
@@ -290,21 +288,6 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def prepare_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
-        connection.execute(f"CREATE DATABASE {PG_NAME}")
-
-
-def drop_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -316,32 +299,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="frontdoor-resident-search-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "frontdoor.settings",
-            "DEBUG": "true",
-            "FRONTDOOR_DATA_DIR": str(folder),
-            "FRONTDOOR_TASKS_IMMEDIATE": "true",
-        }
-    )
-    if args.database == "postgres":
-        prepare_postgres()
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    try:
+    with throwaway_install(
+        "frontdoor-resident-search-", database=args.database, pg_name=PG_NAME, keep=args.keep
+    ) as folder:
         run(args, folder)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.database == "postgres" and not args.keep:
-            drop_postgres()
-        if args.keep:
-            print(f"kept: {folder}" if args.database == "sqlite" else f"kept: {PG_NAME}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, folder: Path) -> None:
